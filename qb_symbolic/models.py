@@ -1,0 +1,304 @@
+"""The two-qubit battery: operators, Hamiltonians and model presets.
+
+Conventions (``CONVENTIONS.md``; Zhang, Song, Wang, arXiv:2406.16047, Eqs. 1-3):
+
+* basis order ``|uu>, |ud>, |du>, |dd>`` with ``sz|u> = +|u>``; cell 1 is the
+  left tensor factor;
+* charging ``H_ch = Omega (sx1 + sx2)``;
+* interaction ``H_int = J[(1+gamma) sx1 sx2 + (1-gamma) sy1 sy2 + Delta sz1 sz2]
+  + D (sx1 sy2 - sy1 sx2)`` (D is not multiplied by J);
+* the charging evolution is ``exp(-i (H_ch + H_int) t)``; the battery Hamiltonian
+  ``H0 = omega0 (sz1 + sz2)`` only measures energy;
+* the battery starts empty in ``|dd>`` (energy ``-2 omega0``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Mapping
+
+import sympy as sp
+
+from .symbols import PARAMETERS, SYMBOLS
+
+# --------------------------------------------------------------------------
+# Operators
+# --------------------------------------------------------------------------
+
+SIGMA_X = sp.Matrix([[0, 1], [1, 0]])
+SIGMA_Y = sp.Matrix([[0, -sp.I], [sp.I, 0]])
+SIGMA_Z = sp.Matrix([[1, 0], [0, -1]])
+IDENTITY_2 = sp.eye(2)
+PAULI: dict[str, sp.Matrix] = {"x": SIGMA_X, "y": SIGMA_Y, "z": SIGMA_Z}
+
+#: Labels of the computational basis, in the package's order.
+BASIS_LABELS: tuple[str, ...] = ("uu", "ud", "du", "dd")
+
+
+def kron(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    """Kronecker product with ``a`` acting on cell 1 (the left factor)."""
+    return sp.kronecker_product(a, b)
+
+
+def sigma(axis: str, cell: int) -> sp.Matrix:
+    """The 4x4 Pauli operator ``sigma_axis`` acting on cell 1 or 2.
+
+    Raises
+    ------
+    ValueError
+        If ``axis`` is not one of x, y, z or ``cell`` is not 1 or 2.
+    """
+    if axis not in PAULI:
+        raise ValueError(f"axis must be one of x, y, z; got {axis!r}")
+    if cell == 1:
+        return kron(PAULI[axis], IDENTITY_2)
+    if cell == 2:
+        return kron(IDENTITY_2, PAULI[axis])
+    raise ValueError(f"cell must be 1 or 2; got {cell!r}")
+
+
+def ket(label: str) -> sp.Matrix:
+    """Computational basis ket, e.g. ``ket("dd")`` for the empty battery."""
+    if label not in BASIS_LABELS:
+        raise ValueError(f"basis label must be one of {', '.join(BASIS_LABELS)}; got {label!r}")
+    vec = sp.zeros(4, 1)
+    vec[BASIS_LABELS.index(label)] = 1
+    return vec
+
+
+def charging_hamiltonian(Omega: sp.Expr) -> sp.Matrix:
+    """``H_ch = Omega (sx1 + sx2)`` (paper Eq. 2)."""
+    return Omega * (sigma("x", 1) + sigma("x", 2))
+
+
+def interaction_hamiltonian(
+    J: sp.Expr, gamma: sp.Expr, Delta: sp.Expr, D: sp.Expr
+) -> sp.Matrix:
+    """Heisenberg XYZ coupling plus the z-axis DM term (paper Eq. 3)."""
+    heisenberg = J * (
+        (1 + gamma) * sigma("x", 1) * sigma("x", 2)
+        + (1 - gamma) * sigma("y", 1) * sigma("y", 2)
+        + Delta * sigma("z", 1) * sigma("z", 2)
+    )
+    dm = D * (sigma("x", 1) * sigma("y", 2) - sigma("y", 1) * sigma("x", 2))
+    return heisenberg + dm
+
+
+def charging_total_hamiltonian(
+    Omega: sp.Expr, J: sp.Expr, gamma: sp.Expr, Delta: sp.Expr, D: sp.Expr
+) -> sp.Matrix:
+    """``H = H_ch + H_int``, the generator of the charging evolution (Eq. 1)."""
+    return (charging_hamiltonian(Omega) + interaction_hamiltonian(J, gamma, Delta, D)).expand()
+
+
+def battery_hamiltonian(omega0: sp.Expr) -> sp.Matrix:
+    """``H0 = omega0 (sz1 + sz2)``, the energy that is stored."""
+    return omega0 * (sigma("z", 1) + sigma("z", 2))
+
+
+# --------------------------------------------------------------------------
+# Parameter values
+# --------------------------------------------------------------------------
+
+
+def exact_value(name: str, value: Any) -> sp.Expr:
+    """Turn a user-supplied parameter value into an exact, real SymPy expression.
+
+    Floats become the rational number of their shortest decimal representation
+    (``1.7 -> 17/10``), so no float ever enters a SymPy expression (floats lose
+    precision at high digits, sympy#8818).
+
+    Raises
+    ------
+    ValueError
+        If the value is not a finite real number or a real SymPy expression.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a real number or SymPy expression, not a bool")
+    if isinstance(value, sp.Basic):
+        expr = sp.sympify(value)
+        if not isinstance(expr, sp.Expr):
+            raise ValueError(f"{name} must be a real SymPy expression; got {value!r}")
+        if expr.has(SYMBOLS["t"]):
+            raise ValueError(f"{name} must not depend on the time t (the Hamiltonian is static)")
+        if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise ValueError(f"{name} must be finite; got {expr}")
+        if expr.is_real is not True:
+            raise ValueError(
+                f"{name} = {expr} is not known to be real; declare its symbols with real=True"
+            )
+        if any(isinstance(a, sp.Float) for a in expr.atoms(sp.Float)):
+            expr = sp.nsimplify(expr, rational=True)
+        return expr
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        if value.imag != 0:
+            raise ValueError(f"{name} must be real; got {value!r}")
+        value = value.real
+    if isinstance(value, numbers.Real):
+        as_float = float(value)
+        if not math.isfinite(as_float):
+            raise ValueError(f"{name} must be finite; got {value!r}")
+        return sp.Rational(repr(as_float))
+    raise ValueError(
+        f"{name} must be a real number or a real SymPy expression; got {type(value).__name__}"
+    )
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A named model: the parameters it fixes and those it requires nonzero."""
+
+    name: str
+    fixed: Mapping[str, int] = field(default_factory=dict)
+    nonzero: tuple[str, ...] = ()
+    description: str = ""
+
+
+MODELS: dict[str, ModelSpec] = {
+    "parallel": ModelSpec(
+        "parallel",
+        {"J": 0, "D": 0, "gamma": 0, "Delta": 0},
+        (),
+        "two independent cells charged in parallel (J = D = 0)",
+    ),
+    "ising": ModelSpec("ising", {"gamma": 1, "Delta": 0}, (), "Ising chain (gamma = 1, Delta = 0) with DM"),
+    "xxz": ModelSpec("xxz", {"gamma": 0}, (), "XXZ chain (gamma = 0) with DM"),
+    "xyz": ModelSpec(
+        "xyz", {}, ("gamma", "Delta"), "XYZ chain (gamma != 0, Delta != 0) with DM"
+    ),
+    "general": ModelSpec("general", {}, (), "the general Hamiltonian of Eq. 1-3"),
+}
+
+
+def check_model_name(model: str) -> ModelSpec:
+    """Return the spec of a model, or raise a ValueError naming the allowed ones."""
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")
+    return MODELS[model]
+
+
+def _check_sign(name: str, value: sp.Expr) -> None:
+    if name == "Omega" and value.is_negative:
+        raise ValueError(
+            f"Omega must be >= 0 (got {value}); a negative field is the same battery "
+            "rotated by pi about z, use |Omega|"
+        )
+    if name == "omega0" and (value.is_positive is False):
+        raise ValueError(f"omega0 must be > 0 (got {value}): it sets the energy scale")
+
+
+def resolve_parameters(model: str, values: Mapping[str, Any]) -> dict[str, sp.Expr]:
+    """Resolve the parameters of a model: fixed by the preset, given, or symbolic.
+
+    Parameters
+    ----------
+    model
+        One of ``parallel``, ``ising``, ``xxz``, ``xyz``, ``general``.
+    values
+        Given parameter values; names not given stay symbolic.
+
+    Raises
+    ------
+    ValueError
+        For an unknown model or parameter name, a non-real value, a value that
+        conflicts with the preset, or a zero where the preset needs nonzero.
+    """
+    spec = check_model_name(model)
+    unknown = [name for name in values if name not in PARAMETERS]
+    if unknown:
+        raise ValueError(
+            f"unknown parameter {unknown[0]!r}; allowed: {', '.join(PARAMETERS)}"
+        )
+    resolved: dict[str, sp.Expr] = {}
+    for name in PARAMETERS:
+        if name in values and values[name] is not None:
+            value = exact_value(name, values[name])
+            if name in spec.fixed and sp.simplify(value - spec.fixed[name]) != 0:
+                raise ValueError(
+                    f"model {model!r} fixes {name} = {spec.fixed[name]} (got {name} = {value}); "
+                    "use model='general' for other values"
+                )
+            if name in spec.nonzero and value == 0:
+                raise ValueError(
+                    f"model {model!r} needs {name} != 0 (got 0); "
+                    + ("that is the xxz model" if name == "gamma" else "use model='general'")
+                )
+            _check_sign(name, value)
+            resolved[name] = value
+        elif name in spec.fixed:
+            resolved[name] = sp.Integer(spec.fixed[name])
+        else:
+            resolved[name] = SYMBOLS[name]
+    return resolved
+
+
+@dataclass(frozen=True)
+class Battery:
+    """A two-qubit battery: a model preset with exact or symbolic parameters.
+
+    Parameters left out stay symbolic (real SymPy symbols with the paper's
+    names: ``Omega, J, gamma, Delta, D, omega0``); given values are stored
+    exactly (floats as decimal rationals).
+
+    Examples
+    --------
+    >>> from qb_symbolic import Battery, Omega
+    >>> Battery("ising", J=Omega, D=3 * Omega).params["gamma"]
+    1
+    """
+
+    model: str
+    items: tuple[tuple[str, sp.Expr], ...]
+
+    def __init__(self, model: str = "general", **values: Any) -> None:
+        params = resolve_parameters(model, values)
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "items", tuple((name, params[name]) for name in PARAMETERS))
+
+    @property
+    def params(self) -> dict[str, sp.Expr]:
+        """Parameter values by name, in the declared order."""
+        return dict(self.items)
+
+    def replace(self, **values: Any) -> "Battery":
+        """A battery of the same model with some parameters given new values."""
+        current = {
+            name: value
+            for name, value in self.items
+            if name not in MODELS[self.model].fixed and value != SYMBOLS[name]
+        }
+        current.update(values)
+        return Battery(self.model, **current)
+
+    @property
+    def hamiltonian(self) -> sp.Matrix:
+        """The 4x4 charging Hamiltonian ``H = H_ch + H_int``."""
+        p = self.params
+        return charging_total_hamiltonian(p["Omega"], p["J"], p["gamma"], p["Delta"], p["D"])
+
+    @property
+    def energy_operator(self) -> sp.Matrix:
+        """The battery Hamiltonian ``H0 = omega0 (sz1 + sz2)``."""
+        return battery_hamiltonian(self.params["omega0"])
+
+    @property
+    def initial_state(self) -> sp.Matrix:
+        """The empty battery ``|dd>``."""
+        return ket("dd")
+
+    @property
+    def free_symbols(self) -> tuple[sp.Symbol, ...]:
+        """Symbols the parameters still depend on, in a deterministic order."""
+        found = set().union(*(value.free_symbols for _, value in self.items))
+        return tuple(sorted(found, key=sp.default_sort_key))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value}" for name, value in self.items)
+        return f"Battery({self.model!r}, {shown})"
