@@ -94,7 +94,10 @@ def compact(expr: sp.Expr, gens: tuple[sp.Symbol, ...] | None = None, depth: int
     return result
 
 
-def sqrt_compact(expr: sp.Expr, exponent: sp.Rational = sp.Rational(1, 2)) -> sp.Expr:
+HALF = sp.Rational(1, 2)
+
+
+def sqrt_compact(expr: sp.Expr, exponent: sp.Rational = HALF) -> sp.Expr:
     """``expr**exponent`` with the rational content taken out of the power.
 
     SymPy distributes a rational factor over a sum (``4*(x + y)/9`` becomes

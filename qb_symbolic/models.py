@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import sympy as sp
 
@@ -267,7 +268,7 @@ class Battery:
         """Parameter values by name, in the declared order."""
         return dict(self.items)
 
-    def replace(self, **values: Any) -> "Battery":
+    def replace(self, **values: Any) -> Battery:
         """A battery of the same model with some parameters given new values."""
         current = {
             name: value

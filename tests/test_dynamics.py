@@ -7,8 +7,8 @@ import random
 import mpmath as mp
 import pytest
 import sympy as sp
-
 from conftest import SEED, mp_evolved_state, random_point
+
 from qb_symbolic.dynamics import evolved_state, partial_trace
 from qb_symbolic.models import Battery, ket
 from qb_symbolic.symbols import D, Delta, J, Omega, gamma, t

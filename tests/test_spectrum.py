@@ -7,8 +7,8 @@ import random
 import mpmath as mp
 import pytest
 import sympy as sp
-
 from conftest import SEED, mp_hamiltonian
+
 from qb_symbolic.models import Battery
 from qb_symbolic.spectrum import discriminant_sum_of_squares, eigensystem, z
 from qb_symbolic.symbols import D, Delta, J, Omega, gamma
@@ -37,7 +37,7 @@ def _block_invariants(M: sp.Matrix):
 
 def prove_trigonometric_root(M: sp.Matrix, value: sp.Expr, k: int) -> None:
     """Prove that ``value`` is a root of det(z - M), via cos 3a = 4 cos^3 a - 3 cos a."""
-    c, s, q = _block_invariants(M)
+    c, s, _ = _block_invariants(M)
     (cos_atom,) = [a for a in value.atoms(sp.cos)]
     phi = cos_atom.args[0]
     (acos_atom,) = phi.atoms(sp.acos)

@@ -7,8 +7,8 @@ import random
 import mpmath as mp
 import pytest
 import sympy as sp
-
 from conftest import SEED, mp_hamiltonian
+
 from qb_symbolic.models import Battery, kron
 from qb_symbolic.subspaces import block_decomposition, symmetry_adapted_basis, symmetry_commutant
 from qb_symbolic.symbols import D, Delta, J, Omega, gamma
