@@ -39,12 +39,16 @@ class EvolvedState:
         Components on ``Phi-, Phi+, Psi+, Psi-`` (4x1), in ``lambda_k`` and ``t``.
     ket
         Components on ``|uu>, |ud>, |du>, |dd>`` (4x1), in ``lambda_k`` and ``t``.
+    components
+        ``(lambda_k, a_k)`` with ``symmetry_amplitudes = sum_k exp(-i lambda_k t) a_k``
+        (only eigenvalues the initial state populates).
     """
 
     battery: Battery
     eigensystem: Eigensystem
     symmetry_amplitudes: sp.Matrix
     ket: sp.Matrix
+    components: tuple[tuple[sp.Symbol, sp.Matrix], ...]
 
     @property
     def t(self) -> sp.Symbol:
@@ -55,6 +59,36 @@ class EvolvedState:
     def eigenvalues(self) -> dict[sp.Symbol, sp.Expr]:
         """``{lambda_k: closed form}``."""
         return self.eigensystem.eigenvalues
+
+    def bilinear(self, operator: sp.Matrix) -> dict[tuple[sp.Symbol, sp.Symbol], sp.Expr]:
+        """``<psi|A|psi> = sum_{k,l} exp(i(lambda_k - lambda_l) t) G[k, l]``: the ``G``.
+
+        ``operator`` is given in the computational basis.
+        """
+        A = self.eigensystem.decomposition.basis.unitary.H * operator * self.basis_unitary
+        return {
+            (k, l): sp.expand((a.H * A * b)[0])
+            for k, a in self.components
+            for l, b in self.components
+        }
+
+    def quadratic(self, form: sp.Matrix) -> dict[tuple[sp.Symbol, sp.Symbol], sp.Expr]:
+        """``psi^T K psi = sum_{k,l} exp(-i(lambda_k + lambda_l) t) N[k, l]``: the ``N``.
+
+        ``form`` is the symmetric matrix ``K`` in the computational basis.
+        """
+        U = self.basis_unitary
+        K = U.T * form * U
+        return {
+            (k, l): sp.expand((a.T * K * b)[0])
+            for k, a in self.components
+            for l, b in self.components
+        }
+
+    @property
+    def basis_unitary(self) -> sp.Matrix:
+        """Columns: the symmetry-adapted basis vectors in the computational basis."""
+        return self.eigensystem.decomposition.basis.unitary
 
     def explicit(self) -> sp.Matrix:
         """The ket with every ``lambda_k`` replaced by its closed form."""
@@ -105,14 +139,17 @@ def evolved_state(battery: Battery) -> EvolvedState:
     es = eigensystem(battery)
     decomposition = es.decomposition
     amplitudes = sp.zeros(4, 1)
+    components = []
     for spectrum in es.spectra:
         block = spectrum.block
         if not block.populated:
             continue
-        part = sp.zeros(block.dim, 1)
         for k, lam in enumerate(spectrum.symbols):
-            part += sp.exp(-sp.I * lam * t_symbol) * spectrum.projected(k, block.initial)
-        for local, index in enumerate(block.indices):
-            amplitudes[index] = part[local]
+            local = spectrum.projected(k, block.initial)
+            vector = sp.zeros(4, 1)
+            for position, index in enumerate(block.indices):
+                vector[index] = local[position]
+            components.append((lam, vector))
+            amplitudes += sp.exp(-sp.I * lam * t_symbol) * vector
     ket = decomposition.basis.unitary * amplitudes
-    return EvolvedState(battery, es, amplitudes, ket)
+    return EvolvedState(battery, es, amplitudes, ket, tuple(components))

@@ -1,0 +1,217 @@
+"""The ``qb-symbolic`` command (also ``python -m qb_symbolic``).
+
+Every error (unknown model or quantity, a non-number, a preset conflict,
+``Omega <= 0`` for a charging time, ...) is one line on stderr and exit code 2;
+no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+
+#: Exit code for bad input.
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user error: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise CliError(message)
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _times(text: str) -> list[float]:
+    """``T1,T2,...`` or ``start:stop:count`` (inclusive, like numpy.linspace)."""
+    try:
+        if ":" in text:
+            start, stop, count = text.split(":")
+            n = int(count)
+            if n < 1:
+                raise ValueError
+            return [float(x) for x in np.linspace(float(start), float(stop), n)]
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected times as T1,T2,... or start:stop:count, got {text!r}"
+        ) from None
+
+
+def _add_parameters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default="general",
+                        help="parallel, ising, xxz, xyz or general (default general)")
+    for name, default in (("Omega", 1), ("J", 1), ("gamma", 0), ("Delta", 0), ("D", 0), ("omega0", 1)):
+        parser.add_argument(f"--{name}", type=_number, default=None,
+                            help=f"default: the model's value, else {default}")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    return {n: getattr(args, n) for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")}
+
+
+def _resolved(model: str, given: dict[str, Any]) -> dict[str, float]:
+    from .evaluate import resolve
+
+    return {k: float(v) for k, v in resolve(model, given).items()}
+
+
+def _number_out(value: Any) -> float:
+    return float(value)
+
+
+def _digits(value: mp.mpf, n: int = 40) -> str:
+    return mp.nstr(value, n, strip_zeros=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="qb-symbolic",
+        description="Exact closed forms for two-qubit Heisenberg quantum batteries with DM interaction.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p_eval = sub.add_parser("eval", help="evaluate a quantity at given times")
+    p_eval.add_argument("quantity", help="energy, ergotropy, power, coherence, steering, "
+                        "steerability or concurrence")
+    _add_parameters(p_eval)
+    p_eval.add_argument("--t", type=_times, required=True, help="T1,T2,... or start:stop:count")
+    p_eval.add_argument("--digits", type=int, default=None,
+                        help="evaluate with mpmath at this many digits (values as strings in JSON)")
+
+    for name, text in (("tmin", "time of the largest ergotropy in the window"),
+                       ("max-power", "time and value of the largest power in the window")):
+        p = sub.add_parser(name, help=text)
+        _add_parameters(p)
+        p.add_argument("--window", type=_number, default=None,
+                       help="end T of the window [0, T] (a time; default pi/(2 Omega))")
+    return parser
+
+
+def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
+    from .evaluate import check_quantity, evaluate
+
+    check_quantity(args.quantity)
+    given = _params(args)
+    if args.digits is not None and args.digits < 1:
+        raise ValueError(f"--digits must be a positive integer; got {args.digits}")
+    values = evaluate(args.quantity, np.asarray(args.t), model=args.model, digits=args.digits, **given)
+    if args.digits is not None:
+        shown = [mp.nstr(v, args.digits, strip_zeros=False) for v in values.reshape(-1)]
+    else:
+        shown = [float(v) for v in np.asarray(values).reshape(-1)]
+    return {
+        "quantity": args.quantity,
+        "model": args.model,
+        "params": _resolved(args.model, given),
+        "t": list(args.t),
+        "values": shown,
+    }
+
+
+def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
+    from .charging import charging_time
+
+    result = charging_time(args.model, window=args.window, **_params(args))
+    return {
+        "model": args.model,
+        "params": _resolved(args.model, _params(args)),
+        "t_min": _number_out(result.t),
+        "ergotropy_max": _number_out(result.value),
+        "full_charge": bool(result.full_charge),
+        "t_min_exact": None if result.t_exact is None else str(result.t_exact),
+        "t_min_digits": _digits(result.t),
+        "ergotropy_max_digits": _digits(result.value),
+        "window": _number_out(result.window[1]),
+        "at_window_end": result.at_window_end,
+    }
+
+
+def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
+    from .charging import max_power
+
+    result = max_power(args.model, window=args.window, **_params(args))
+    return {
+        "model": args.model,
+        "params": _resolved(args.model, _params(args)),
+        "t": _number_out(result.t),
+        "power_max": _number_out(result.value),
+        "t_exact": None if result.t_exact is None else str(result.t_exact),
+        "t_digits": _digits(result.t),
+        "power_max_digits": _digits(result.value),
+        "window": _number_out(result.window[1]),
+        "at_window_end": result.at_window_end,
+    }
+
+
+def _table(payload: dict[str, Any]) -> str:
+    params = ", ".join(f"{k}={v:g}" for k, v in payload["params"].items())
+    lines = [f"model {payload['model']} ({params})"]
+    if "values" in payload:
+        omega = payload["params"]["Omega"]
+        lines.append(f"{'t':>14}  {'Omega*t':>14}  {payload['quantity']:>24}")
+        for time, value in zip(payload["t"], payload["values"]):
+            shown = value if isinstance(value, str) else f"{value:.16g}"
+            lines.append(f"{time:>14.8g}  {omega * time:>14.8g}  {shown:>24}")
+    elif "t_min" in payload:
+        exact = f"  (exactly {payload['t_min_exact']})" if payload["t_min_exact"] else ""
+        lines.append(f"window        [0, {payload['window']:.16g}]")
+        lines.append(f"t_min         {payload['t_min_digits']}{exact}")
+        lines.append(f"zeta_max      {payload['ergotropy_max_digits']}")
+        lines.append(f"full charge   {'yes' if payload['full_charge'] else 'no'} (4 omega0 = "
+                     f"{4 * payload['params']['omega0']:g})")
+        if payload["at_window_end"]:
+            lines.append("note          still rising at the window's end: use --window for more")
+    else:
+        exact = f"  (exactly {payload['t_exact']})" if payload["t_exact"] else ""
+        lines.append(f"window        [0, {payload['window']:.16g}]")
+        lines.append(f"t             {payload['t_digits']}{exact}")
+        lines.append(f"P_max         {payload['power_max_digits']}")
+        if payload["at_window_end"]:
+            lines.append("note          still rising at the window's end: use --window for more")
+    return "\n".join(lines)
+
+
+COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        payload = COMMANDS[args.command](args)
+    except (CliError, ValueError, argparse.ArgumentTypeError) as exc:
+        message = " ".join(str(exc).split())
+        print(f"qb-symbolic: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(payload, dict) and getattr(args, "json", False):
+        print(json.dumps(payload))
+    elif isinstance(payload, dict):
+        print(_table(payload))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
