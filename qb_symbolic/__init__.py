@@ -14,7 +14,7 @@ Layers, one direction of imports::
 from .charging import ChargingResult, charging_time, max_power
 from .codegen import QUANTITIES
 from .dynamics import EvolvedState, evolved_state, partial_trace
-from .evaluate import evaluate
+from .evaluate import evaluate, evaluate_many
 from .models import MODELS, Battery
 from .quantities import (
     FiguresOfMerit,
@@ -50,6 +50,7 @@ __all__ = [
     "eigensystem",
     "ergotropy_of_state",
     "evaluate",
+    "evaluate_many",
     "evolved_state",
     "figures_of_merit",
     "gamma",

@@ -126,8 +126,8 @@ class _Problem:
         self.omega0 = self.mp_values["omega0"]
 
     def grid(self) -> np.ndarray:
-        nodes = [float(self.nodes[k]) for k in ("y0", "y1", "y2")]
-        fastest = max(abs(n - float(self.nodes["lam0"])) for n in nodes)
+        n = {k: float(self.nodes[k]) for k in ("e0", "m12", "e2", "h12")}
+        fastest = max(abs(n["e0"]), abs(n["e2"]), abs(n["m12"]) + abs(n["h12"]) / 2)
         periods = float(self.T) * fastest / (2 * math.pi)
         count = int(min(200_000, max(2001, POINTS_PER_PERIOD * periods + 1)))
         return np.linspace(0.0, float(self.T), count)

@@ -24,7 +24,7 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from .codegen import QUANTITIES, Evaluators, evaluators
+from .codegen import NODE_OUTPUTS, QUANTITIES, TIME_ARGS, Evaluators, evaluators
 from .models import MODELS, check_model_name
 
 #: Defaults of the general model (the paper's J = Omega = 1 units).
@@ -115,27 +115,36 @@ def resolve(model: str, given: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
+def _safe_inverse(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(1/gap, 0)`` where the gap is nonzero and ``(0, 1)`` where it is exactly zero."""
+    zero = gap == 0
+    with np.errstate(divide="ignore"):
+        return np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, gap)), zero.astype(float)
+
+
 def _ordered_nodes(ev: Evaluators, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Spectral stage plus the per-point choice of the closest pair of roots."""
+    """Spectral and node stages, with the per-point choice of the closest pair of roots."""
     args = np.broadcast_arrays(*(np.asarray(params[n], float) for n in PARAMETER_ORDER[:5]))
     shape = args[0].shape
     out = [np.broadcast_to(np.asarray(v, float), shape) for v in ev.spectral(*args)]
     x0, x1, x2, g01, g12, g02, lam0, d1, d2, d3, b1, b2 = out
     top = g01 < g12  # the upper pair is the closer one: make it (y1, y2)
+    y0 = np.where(top, x2, x0)
+    y2 = np.where(top, x0, x2)
+    h01 = np.where(top, -g12, g01)
+    h12 = np.where(top, -g01, g12)
     h02 = np.where(top, -g02, g02)
-    confluent = h02 == 0  # all three roots equal: H_b is a multiple of 1
-    with np.errstate(divide="ignore"):
-        inv_h02 = np.where(confluent, 0.0, 1.0 / np.where(confluent, 1.0, h02))
-    return {
-        "y0": np.where(top, x2, x0), "y1": x1, "y2": np.where(top, x0, x2),
-        "h01": np.where(top, -g12, g01), "h12": np.where(top, -g01, g12), "h02": h02,
-        "inv_h02": inv_h02, "confluent": confluent.astype(float),
-        "lam0": lam0, "d1": d1, "d2": d2, "d3": d3, "b1": b1, "b2": b2,
-    }
+    node_values = ev.nodes(y0, x1, y2, lam0, d1, d2, d3, b1, b2)
+    nodes = {k: np.broadcast_to(np.asarray(v, float), shape) for k, v in zip(NODE_OUTPUTS, node_values)}
+    nodes["h01"], nodes["h12"], nodes["h02"] = h01, h12, h02
+    nodes["inv_h01"], nodes["zero01"] = _safe_inverse(h01)
+    nodes["inv_h12"], nodes["zero12"] = _safe_inverse(h12)
+    nodes["inv_h02"], nodes["confluent"] = _safe_inverse(h02)
+    nodes["b1"] = b1
+    return nodes
 
 
-_NODE_ORDER = ("y0", "y1", "y2", "h01", "h12", "h02", "inv_h02", "confluent",
-               "lam0", "d1", "d2", "d3", "b1", "b2")
+_NODE_ORDER = tuple(str(a) for a in TIME_ARGS[:-1])
 
 
 def _time_stage(ev: Evaluators, nodes: Mapping[str, np.ndarray], t: np.ndarray):
@@ -172,53 +181,136 @@ def _uniform_step(t: np.ndarray) -> float | None:
     return float(step)
 
 
-def _grid_kappa(ev: Evaluators, nodes, t_line: np.ndarray, step: float) -> np.ndarray:
-    """``kappa = 1 - f_b`` on ``t0 + n step`` by the group property (see module doc)."""
+def _columns(ev: Evaluators, nodes: Mapping[str, np.ndarray], t: np.ndarray) -> list[np.ndarray]:
+    arrays = np.broadcast_arrays(*(nodes[k] for k in _NODE_ORDER), t)
+    shape = arrays[0].shape
+    return [np.broadcast_to(np.asarray(v, complex), shape) for v in ev.columns(*arrays)]
+
+
+def _phasors(rate: np.ndarray, first: float, step: float, count: int) -> np.ndarray:
+    """``exp(-i rate (first + j step))`` for ``j < count``, by repeated multiplication.
+
+    One complex multiplication per point instead of an exponential; the rounding
+    grows by at most ``2 eps`` a step, so by ``count <= sqrt(N)`` steps it stays far
+    below the accuracy bound (the accuracy harness checks the grid path). The step
+    index is the leading axis (contiguous rows).
+    """
+    out = np.empty((count,) + rate.shape, complex)
+    out[0] = np.exp(-1j * rate * first)
+    factor = np.exp(-1j * rate * step)
+    for j in range(1, count):
+        np.multiply(out[j - 1], factor, out=out[j])
+    return out
+
+
+_GRID_FLAGS = ("inv_h01", "zero01", "inv_h12", "zero12", "inv_h02", "confluent",
+               "cb0", "cb1", "cT0", "cT1", "cS0")
+#: The grid path uses the spectral weights where the smallest gap between roots is
+#: at least this fraction of their spread: the weights' rounding is then below
+#: ~10 eps / SEPARATION, far inside the accuracy bound; closer roots use the
+#: divided-difference columns, which are accurate however close the roots come.
+SEPARATION = 0.1
+
+
+def _grid_columns(ev: Evaluators, nodes, first: float, step: float, count: int):
+    """``f_b, f_T, f_S`` at ``first + j step`` (``j < count``, leading axis) from phasors."""
+    P0 = _phasors(nodes["e0"], first, step, count)
+    Pw = _phasors(nodes["m12"], first, step, count)
+    Ph = _phasors(nodes["h12"] / 2, first, step, count)
+    times = (first + step * np.arange(count)).reshape((count,) + (1,) * nodes["e0"].ndim)
+    coefficients = [nodes[k] for k in _GRID_FLAGS]
+    degenerate = any(np.any(nodes[k]) for k in ("zero01", "zero12", "confluent"))
+    function = ev.grid if degenerate else ev.grid_generic
+    return [np.broadcast_to(np.asarray(v, complex), P0.shape)
+            for v in function(P0, Pw, Ph, times, *coefficients)]
+
+
+def _grid_values(ev: Evaluators, quantity: str, nodes, omega0, t_line: np.ndarray,
+                 step: float) -> np.ndarray:
+    """Energy, ergotropy or power on ``t0 + n step`` by the group property (module doc).
+
+    With ``T`` the coarse and ``s`` the fine times, ``f(T + s)`` is a sum of three
+    products per parameter point: ``sum_k w_k e^{-i nu_k T} e^{-i nu_k s}`` where the
+    roots are well separated (``SEPARATION``), else ``sum_j f_j(T) f_j(s)`` with the
+    divided-difference columns. Its real part, times ``-2 omega0`` and shifted, is
+    one real matrix product. For the power the first block (small times) comes
+    from the direct, cancellation-free ``kappa``, since ``P = zeta/t`` magnifies
+    absolute errors.
+    """
+    param_shape = nodes["e0"].shape
+    flat = {k: np.ascontiguousarray(np.broadcast_to(v, param_shape)).reshape(-1)
+            for k, v in nodes.items()}
+    w0 = np.ascontiguousarray(np.broadcast_to(np.asarray(omega0, float), param_shape)).reshape(-1)
     n_points = t_line.size
     fine = max(1, math.ceil(math.sqrt(n_points)))
     coarse = math.ceil(n_points / fine)
     t0 = float(t_line[0])
-    offsets = step * np.arange(fine)
-    starts = t0 + step * fine * np.arange(coarse)
-    expand = {k: v[..., None] for k, v in nodes.items()}
-    at_start = _time_stage(ev, expand, starts)  # (..., coarse)
-    at_offset = _time_stage(ev, expand, offsets)  # (..., fine)
-    first_block = _time_stage(ev, expand, t0 + offsets)  # direct, accurate at small t
-    left = np.stack([f.real for f in at_start[1:4]] + [-f.imag for f in at_start[1:4]], axis=-1)
-    right = np.stack([f.real for f in at_offset[1:4]] + [f.imag for f in at_offset[1:4]], axis=-2)
-    re_f = left @ right  # (..., coarse, fine): Re sum_j f_j(T) f_j(s)
-    kappa_re = 1.0 - re_f
-    kappa_re[..., 0, :] = first_block[0].real
-    flat = kappa_re.reshape(*kappa_re.shape[:-2], coarse * fine)[..., :n_points]
-    return flat
+    size = w0.size
+    left = np.empty((size, coarse, 7))
+    right = np.empty((size, 7, fine))
+    flags = flat["zero01"] + flat["zero12"] + flat["confluent"]
+    separated = (np.abs(flat["h12"]) >= SEPARATION * np.abs(flat["h02"])) & (flags == 0)
+    for mask, spectral in ((separated, True), (~separated, False)):
+        if not np.any(mask):
+            continue
+        index = slice(None) if np.all(mask) else np.nonzero(mask)[0]
+        part = {k: v[index] for k, v in flat.items()}
+        if spectral:
+            weights = ev.weights(*(part[k] for k in ("cb0", "cb1", "h01", "h12", "h02")))
+            rates = ("e0", "e1", "e2")
+            left_c = [np.asarray(w) * _phasors(part[r], t0, step * fine, coarse)
+                      for w, r in zip(weights, rates)]
+            right_c = [_phasors(part[r], 0.0, step, fine) for r in rates]
+        else:
+            left_c = _grid_columns(ev, part, t0, step * fine, coarse)
+            right_c = _grid_columns(ev, part, 0.0, step, fine)
+        # Re f(T + s) = sum_j Re L_j(T) Re R_j(s) - Im L_j(T) Im R_j(s)   (axes: time first)
+        for j, column in enumerate(left_c):
+            left[index, :, j] = column.real.T
+            left[index, :, 3 + j] = -column.imag.T
+        for j, column in enumerate(right_c):
+            right[index, j, :] = column.real.T
+            right[index, 3 + j, :] = column.imag.T
+    left[..., :6] *= (-2.0 * w0)[:, None, None]
+    left[..., 6] = 1.0
+    # <H0> = -2 omega0 Re f; zeta = <H0> + 2 omega0.
+    right[:, 6, :] = 0.0 if quantity == "energy" else (2.0 * w0)[:, None]
+    values = (left @ right).reshape(size, coarse * fine)[:, :n_points]
+    if quantity == "power":
+        offsets = t0 + step * np.arange(fine)
+        expand = {k: v[:, None] for k, v in flat.items()}
+        first = _time_stage(ev, expand, offsets)[0].real  # kappa, direct
+        values[:, :fine] = 2.0 * w0[:, None] * first
+        values *= _inverse_time(t0 + step * np.arange(n_points))
+    return values.reshape(param_shape + (n_points,))
 
 
-def _evaluate_numpy(quantity: str, t: np.ndarray, model: str, values: dict) -> np.ndarray:
+def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
+                    values: dict) -> dict[str, np.ndarray]:
     ev = evaluators(model, "numpy")
     params = {n: _to_array(n, values[n]) for n in PARAMETER_ORDER}
     param_shape = np.broadcast_shapes(*(params[n].shape for n in PARAMETER_ORDER))
     out_shape = np.broadcast_shapes(param_shape, t.shape)
-    step = _uniform_step(t) if quantity in GRID_QUANTITIES else None
+    results: dict[str, np.ndarray] = {}
+    step = _uniform_step(t)
     flat_params = len(param_shape) == 0 or param_shape[-1] == 1
-    if step is not None and flat_params and len(out_shape) >= 1:
+    grid = [q for q in quantities if q in GRID_QUANTITIES]
+    if grid and step is not None and flat_params and len(out_shape) >= 1:
         full = {n: np.broadcast_to(params[n], param_shape) for n in PARAMETER_ORDER}
         drop = len(param_shape) == len(out_shape)  # the parameters' last axis is the time axis
         squeezed = {n: a[..., 0] if drop else a for n, a in full.items()}
         nodes = _ordered_nodes(ev, squeezed)
         t_line = t.reshape(-1, t.shape[-1])[0]
-        kappa_re = _grid_kappa(ev, nodes, t_line, step)
-        omega0 = np.asarray(squeezed["omega0"], float)[..., None]
-        grid_t = t_line[0] + step * np.arange(t_line.size)
-        if quantity == "energy":
-            value = 2 * omega0 * (kappa_re - 1)
-        elif quantity == "ergotropy":
-            value = 2 * omega0 * kappa_re
-        else:
-            value = 2 * omega0 * kappa_re * _inverse_time(grid_t)
-        return np.broadcast_to(value, out_shape).astype(float)
-    nodes = _ordered_nodes(ev, params)
-    stage = _time_stage(ev, nodes, t)
-    return _quantity(ev, quantity, params["omega0"], t, stage)
+        for quantity in grid:
+            value = _grid_values(ev, quantity, nodes, squeezed["omega0"], t_line, step)
+            results[quantity] = (value if value.shape == out_shape
+                                 else np.broadcast_to(value, out_shape).copy())
+    rest = [q for q in quantities if q not in results]
+    if rest:
+        stage = _time_stage(ev, _ordered_nodes(ev, params), t)
+        for quantity in rest:
+            results[quantity] = _quantity(ev, quantity, params["omega0"], t, stage)
+    return results
 
 
 # --------------------------------------------------------------------------
@@ -254,17 +346,23 @@ class _Point:
     omega0: mp.mpf
 
 
+def _mp_inverse(gap: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+    return (mp.mpf(0), mp.mpf(1)) if gap == 0 else (1 / gap, mp.mpf(0))
+
+
 def _prepare_mpmath(ev: Evaluators, values: Mapping[str, mp.mpf]) -> _Point:
     spec = ev.spectral(*(values[n] for n in PARAMETER_ORDER[:5]))
     x0, x1, x2, g01, g12, g02, lam0, d1, d2, d3, b1, b2 = [mp.mpf(mp.re(v)) for v in spec]
     top = g01 < g12
-    h02 = -g02 if top else g02
-    nodes = {
-        "y0": x2 if top else x0, "y1": x1, "y2": x0 if top else x2,
-        "h01": -g12 if top else g01, "h12": -g01 if top else g12, "h02": h02,
-        "inv_h02": mp.mpf(0) if h02 == 0 else 1 / h02, "confluent": mp.mpf(h02 == 0),
-        "lam0": lam0, "d1": d1, "d2": d2, "d3": d3, "b1": b1, "b2": b2,
-    }
+    y0, y2 = (x2, x0) if top else (x0, x2)
+    h01, h12, h02 = (-g12, -g01, -g02) if top else (g01, g12, g02)
+    node_values = ev.nodes(y0, x1, y2, lam0, d1, d2, d3, b1, b2)
+    nodes = {k: mp.mpf(mp.re(v)) for k, v in zip(NODE_OUTPUTS, node_values)}
+    nodes["h01"], nodes["h12"], nodes["h02"] = h01, h12, h02
+    nodes["inv_h01"], nodes["zero01"] = _mp_inverse(h01)
+    nodes["inv_h12"], nodes["zero12"] = _mp_inverse(h12)
+    nodes["inv_h02"], nodes["confluent"] = _mp_inverse(h02)
+    nodes["b1"] = b1
     return _Point(nodes, values["omega0"])
 
 
@@ -272,37 +370,77 @@ def _mp_stage(ev: Evaluators, point: _Point, t: mp.mpf):
     return ev.time(*(point.nodes[k] for k in _NODE_ORDER), t)
 
 
-def _mp_quantity(ev: Evaluators, quantity: str, point: _Point, t: mp.mpf) -> mp.mpf:
+def _mp_quantities(ev: Evaluators, quantities, point: _Point, t: mp.mpf) -> dict[str, mp.mpf]:
     kappa, f_b, f_T, f_S, _ = _mp_stage(ev, point, t)
     inv_t = 1 / t if t > 0 else mp.mpf(0)
-    return mp.re(ev.quantities[quantity](point.omega0, inv_t, kappa, f_b, f_T, f_S))
+    return {q: mp.re(ev.quantities[q](point.omega0, inv_t, kappa, f_b, f_T, f_S)) for q in quantities}
 
 
-def _evaluate_mpmath(quantity: str, t: Any, model: str, values: dict, digits: int) -> np.ndarray:
+def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: dict,
+                     digits: int) -> dict[str, np.ndarray]:
     ev = evaluators(model, "mpmath")
     t_obj = np.asarray(t, dtype=object)
     objs = {n: np.asarray(values[n], dtype=object) for n in PARAMETER_ORDER}
     shape = np.broadcast_shapes(t_obj.shape, *(o.shape for o in objs.values()))
     t_b = np.broadcast_to(t_obj, shape)
     p_b = {n: np.broadcast_to(o, shape) for n, o in objs.items()}
-    out = np.empty(shape, dtype=object)
+    out = {q: np.empty(shape, dtype=object) for q in quantities}
     for index in np.ndindex(shape):
         point_values = {n: _to_mpf(n, p_b[n][index]) for n in PARAMETER_ORDER}
         time = _to_mpf("t", t_b[index])
-        scale = 4 * (abs(point_values["Omega"]) + abs(point_values["J"]) * (abs(point_values["Delta"]) + 3)
-                     + abs(point_values["D"])) + 1
+        # Guard digits: phases of size |lambda t| cost log10 of it.
+        scale = 4 * (abs(point_values["Omega"]) + abs(point_values["D"])
+                     + abs(point_values["J"]) * (abs(point_values["Delta"]) + 3)) + 1
         guard = 12 + int(mp.ceil(mp.log10(1 + abs(time) * scale)))
         with mp.workdps(digits + guard):
             point = _prepare_mpmath(ev, point_values)
-            value = _mp_quantity(ev, quantity, point, time)
+            values_here = _mp_quantities(ev, quantities, point, time)
         with mp.workdps(digits):
-            out[index] = +value  # rounded to the requested digits
+            for q in quantities:
+                out[q][index] = +values_here[q]  # rounded to the requested digits
     return out
 
 
 # --------------------------------------------------------------------------
 # Public entry point
 # --------------------------------------------------------------------------
+
+
+def evaluate_many(
+    quantities: Any,
+    t: Any,
+    *,
+    model: str = "general",
+    Omega: Any = None,
+    J: Any = None,
+    gamma: Any = None,
+    Delta: Any = None,
+    D: Any = None,
+    omega0: Any = None,
+    digits: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Several quantities at once, sharing the spectral and time stages.
+
+    Same arguments as :func:`evaluate`, with a sequence of quantity names;
+    returns ``{name: array}``.
+    """
+    if isinstance(quantities, str):
+        quantities = (quantities,)
+    quantities = tuple(check_quantity(q) for q in quantities)
+    given = {"Omega": Omega, "J": J, "gamma": gamma, "Delta": Delta, "D": D, "omega0": omega0}
+    values = resolve(model, given)
+    if digits is not None:
+        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 1:
+            raise ValueError(f"digits must be a positive integer; got {digits!r}")
+        times = np.asarray(t, dtype=object)
+        for value in times.reshape(-1):
+            if _to_mpf("t", value) < 0:
+                raise ValueError("t must be >= 0 (charging starts at t = 0)")
+        return _evaluate_mpmath(quantities, t, model, values, int(digits))
+    t_array = _to_array("t", t)
+    if np.any(t_array < 0):
+        raise ValueError("t must be >= 0 (charging starts at t = 0)")
+    return _evaluate_numpy(quantities, t_array, model, values)
 
 
 def evaluate(
@@ -360,20 +498,10 @@ def evaluate(
     4.0
     """
     check_quantity(quantity)
-    given = {"Omega": Omega, "J": J, "gamma": gamma, "Delta": Delta, "D": D, "omega0": omega0}
-    values = resolve(model, given)
-    if digits is not None:
-        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 1:
-            raise ValueError(f"digits must be a positive integer; got {digits!r}")
-        times = np.asarray(t, dtype=object)
-        for value in times.reshape(-1):
-            if _to_mpf("t", value) < 0:
-                raise ValueError("t must be >= 0 (charging starts at t = 0)")
-        return _evaluate_mpmath(quantity, t, model, values, int(digits))
-    t_array = _to_array("t", t)
-    if np.any(t_array < 0):
-        raise ValueError("t must be >= 0 (charging starts at t = 0)")
-    return _evaluate_numpy(quantity, t_array, model, values)
+    return evaluate_many(
+        (quantity,), t, model=model, Omega=Omega, J=J, gamma=gamma, Delta=Delta, D=D,
+        omega0=omega0, digits=digits,
+    )[quantity]
 
 
-__all__ = ["MODELS", "QUANTITIES", "check_quantity", "evaluate", "resolve"]
+__all__ = ["MODELS", "QUANTITIES", "check_quantity", "evaluate", "evaluate_many", "resolve"]
