@@ -103,7 +103,31 @@ def build_parser() -> argparse.ArgumentParser:
         _add_parameters(p)
         p.add_argument("--window", type=_number, default=None,
                        help="end T of the window [0, T] (a time; default pi/(2 Omega))")
+    p_latex = sub.add_parser("latex", help="write the LaTeX derivations and the formulas PDF")
+    p_latex.add_argument("--out", default="qb_formulas", help="output folder (default ./qb_formulas)")
+    p_latex.add_argument("--no-pdf", action="store_true", help="write .tex only, do not run pdflatex")
+    p_latex.add_argument("--png", metavar="SECTION", default=None,
+                         help="also render one section (e.g. ergotropy-ising) as a cropped PNG")
     return parser
+
+
+def _run_latex(args: argparse.Namespace) -> str:
+    from pathlib import Path
+
+    from .formulas import MASTER, check_snippet, snippet_png, write_document
+
+    if args.png:
+        check_snippet(args.png)
+    tex, compiled = write_document(Path(args.out), compile=not args.no_pdf)
+    lines = [f"wrote {tex} and its fragments in {tex.parent}"]
+    if compiled.pdf is not None:
+        lines.append(f"wrote {compiled.pdf}")
+    elif not args.no_pdf:
+        lines.append(f"pdflatex not found: compile {MASTER}.tex yourself "
+                     "(apt-get install texlive-latex-base texlive-latex-recommended)")
+    if args.png:
+        lines.append(f"wrote {snippet_png(args.png, Path(args.out))}")
+    return "\n".join(lines)
 
 
 def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
@@ -190,7 +214,10 @@ def _table(payload: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power}
+COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex}
+
+#: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
+EXIT_FAILURE = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -206,7 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         print(f"qb-symbolic: error: {message}", file=sys.stderr)
         return EXIT_USAGE
-    if isinstance(payload, dict) and getattr(args, "json", False):
+    except RuntimeError as exc:
+        message = " ".join(str(exc).split())
+        print(f"qb-symbolic: error: {message}", file=sys.stderr)
+        return EXIT_FAILURE
+    if isinstance(payload, str):
+        print(payload)
+    elif isinstance(payload, dict) and getattr(args, "json", False):
         print(json.dumps(payload))
     elif isinstance(payload, dict):
         print(_table(payload))
