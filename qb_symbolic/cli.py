@@ -108,7 +108,47 @@ def build_parser() -> argparse.ArgumentParser:
     p_latex.add_argument("--no-pdf", action="store_true", help="write .tex only, do not run pdflatex")
     p_latex.add_argument("--png", metavar="SECTION", default=None,
                          help="also render one section (e.g. ergotropy-ising) as a cropped PNG")
+    p_fig = sub.add_parser("figures", help="the paper's Figs. 2-7 as PNG and PDF")
+    p_fig.add_argument("--out", default="qb_figures", help="output folder (default ./qb_figures)")
+    p_fig.add_argument("--gamma", type=_number, default=None,
+                       help="gamma of the XYZ Figs. 6 and 7 (default -0.2, see claims.md)")
+    p_claims = sub.add_parser("claims", help="the paper's claims, decided (claims.md, claims.json)")
+    p_claims.add_argument("--out", default="qb_claims", help="output folder (default ./qb_claims)")
+    p_report = sub.add_parser("report", help="everything: formulas, figures, claims, summary, index")
+    p_report.add_argument("--out", default="qb_report", help="output folder (default ./qb_report)")
+    p_report.add_argument("--gamma", type=_number, default=None,
+                          help="gamma of the XYZ figures and summary rows (default -0.2)")
     return parser
+
+
+def _gamma(args: argparse.Namespace) -> float:
+    from .figures import DEFAULT_GAMMA, _check_gamma
+
+    gamma = DEFAULT_GAMMA if args.gamma is None else args.gamma
+    _check_gamma(gamma)
+    return gamma
+
+
+def _run_figures(args: argparse.Namespace) -> str:
+    from .figures import write_figures
+
+    results = write_figures(args.out, gamma=_gamma(args))
+    return "\n".join(f"wrote {path}" for r in results for path in r.files)
+
+
+def _run_claims(args: argparse.Namespace) -> str:
+    from .claims import write_claims
+
+    md, js = write_claims(args.out)
+    return f"wrote {md}\nwrote {js}"
+
+
+def _run_report(args: argparse.Namespace) -> str:
+    from .report import run_report
+
+    gamma = _gamma(args)
+    run_report(args.out, progress=lambda line: print(line, flush=True), gamma=gamma)
+    return ""
 
 
 def _run_latex(args: argparse.Namespace) -> str:
@@ -214,7 +254,8 @@ def _table(payload: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex}
+COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex,
+            "figures": _run_figures, "claims": _run_claims, "report": _run_report}
 
 #: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
 EXIT_FAILURE = 1
@@ -238,7 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qb-symbolic: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
     if isinstance(payload, str):
-        print(payload)
+        if payload:
+            print(payload)
     elif isinstance(payload, dict) and getattr(args, "json", False):
         print(json.dumps(payload))
     elif isinstance(payload, dict):

@@ -1,0 +1,159 @@
+"""The main job: formulas, figures, claims and a summary table in one folder.
+
+``run_report(out)`` writes
+
+* ``formulas/``: the LaTeX fragments, ``qb_symbolic_formulas.tex`` and its PDF
+  (when pdflatex is installed);
+* ``figures/``: Figs. 2, 3(a,b), 3(c), 4, 5, 6, 7 as PNG and PDF;
+* ``claims.md``, ``claims.json``: the paper's statements, decided;
+* ``summary.md``, ``summary.json``: t_min, the largest ergotropy and the largest
+  power of every parameter set of the paper's figures;
+* ``index.md``: what each file is.
+
+It prints one progress line per step.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .charging import charging_time, max_power
+from .claims import evaluate_claims, markdown_table, write_claims
+from .figures import DEFAULT_GAMMA, write_figures
+from .formulas import MASTER, write_document
+
+#: Default output folder of ``qb-symbolic report``.
+DEFAULT_OUT = "qb_report"
+
+
+def figure_parameter_sets(gamma: float = DEFAULT_GAMMA) -> list[tuple[str, str, dict]]:
+    """``(figure, model, params)`` for every curve of the paper's figures (J = Omega = 1)."""
+    sets = [("2", "parallel", {})]
+    sets += [("2, 3", "ising", {"J": 1, "D": 0})]
+    sets += [("3", "ising", {"J": 1, "D": d}) for d in (3, 6, 9)]
+    sets += [("4, 5", "xxz", {"J": 1, "Delta": 2, "D": d}) for d in (0, 1.7)]
+    sets += [("5", "xxz", {"J": 1, "Delta": 2, "D": d}) for d in (0.8, 1.2)]
+    for Delta in (2.5, 3):
+        sets += [("6, 7", "xyz", {"J": 1, "gamma": gamma, "Delta": Delta, "D": 0})]
+        sets += [("7", "xyz", {"J": 1, "gamma": gamma, "Delta": Delta, "D": d}) for d in (0.5, 1)]
+    return sets
+
+
+def summary_rows(gamma: float = DEFAULT_GAMMA) -> list[dict]:
+    """t_min, zeta_max, P_max (window [0, pi/(2 Omega)], Omega = omega0 = 1) per parameter set."""
+    rows = []
+    for figure, model, params in figure_parameter_sets(gamma):
+        erg = charging_time(model, Omega=1, omega0=1, **params)
+        pw = max_power(model, Omega=1, omega0=1, **params)
+        rows.append({
+            "figure": figure, "model": model, "params": params,
+            "t_min": float(erg.t), "t_min_exact": None if erg.t_exact is None else str(erg.t_exact),
+            "t_min_at_window_end": bool(erg.at_window_end),
+            "zeta_max": float(erg.value), "full_charge": bool(erg.full_charge),
+            "t_P_max": float(pw.t), "P_max": float(pw.value),
+        })
+    return rows
+
+
+def _summary_markdown(rows: list[dict]) -> str:
+    lines = [
+        "# Summary: charging time, largest ergotropy, largest power",
+        "",
+        ("Window [0, pi/(2 Omega)] (the paper's t_min of parallel charging); J = Omega = omega0 = 1. "
+        "Times are Omega t, ergotropy in omega0, power in omega0 Omega. t_min is the time of the "
+        "largest ergotropy in the window (exact where proved), found from the closed form's "
+        "derivative and refined with mpmath."),
+        "",
+        "| fig. | model | parameters | Omega t_min | zeta_max | full charge | Omega t at P_max | P_max |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        params = ", ".join(f"{k} = {v:g}" for k, v in r["params"].items()) or "J = D = 0"
+        exact = f" (= {r['t_min_exact']})" if r["t_min_exact"] else ""
+        if r["t_min_at_window_end"]:
+            exact += " (window end, still rising)"
+        lines.append(
+            f"| {r['figure']} | {r['model']} | {params} | {r['t_min']:.6f}{exact} | {r['zeta_max']:.6f} "
+            f"| {'yes' if r['full_charge'] else 'no'} | {r['t_P_max']:.6f} | {r['P_max']:.6f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = print,
+               gamma: float = DEFAULT_GAMMA) -> Path:
+    """Write everything into ``out``; returns the index file."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    steps = 5
+    entries: list[tuple[str, str]] = []
+
+    def step(i: int, text: str) -> float:
+        progress(f"[{i}/{steps}] {text} ...")
+        return time.perf_counter()
+
+    def done(t0: float, what: str) -> None:
+        progress(f"      {what} ({time.perf_counter() - t0:.1f} s)")
+
+    t0 = step(1, "deriving the closed forms and writing the LaTeX document")
+    tex, compiled = write_document(out / "formulas")
+    entries.append((f"formulas/{MASTER}.tex", "every closed form, LaTeX (inputs the fragments beside it)"))
+    for fragment in sorted((out / "formulas").glob("*.tex")):
+        if fragment.stem != MASTER:
+            entries.append((f"formulas/{fragment.name}", f"LaTeX fragment '{fragment.stem}' (one derivation)"))
+    if compiled.pdf is not None:
+        entries.append((f"formulas/{MASTER}.pdf", "the compiled formulas document"))
+        done(t0, f"wrote {tex} and the PDF")
+    else:
+        done(t0, f"wrote {tex} (pdflatex not found: no PDF)")
+
+    t0 = step(2, "computing the paper's figures from the closed forms")
+    figures = write_figures(out / "figures", gamma=gamma)
+    for figure in figures:
+        for path in figure.files:
+            entries.append((f"figures/{path.name}", figure.caption))
+    done(t0, f"wrote {2 * len(figures)} files in {out / 'figures'}")
+
+    t0 = step(3, "checking the paper's claims")
+    claims = evaluate_claims()
+    md, _js = write_claims(out, claims)
+    entries += [("claims.md", "the paper's statements as propositions, with verdicts and numbers"),
+                ("claims.json", "the same, machine-readable")]
+    held = sum(c.holds for c in claims)
+    done(t0, f"{held} of {len(claims)} claims hold as stated; wrote {md}")
+
+    t0 = step(4, "charging times and largest power for every figure's parameter set")
+    rows = summary_rows(gamma)
+    (out / "summary.md").write_text(_summary_markdown(rows))
+    (out / "summary.json").write_text(json.dumps(rows, indent=1))
+    entries += [("summary.md", "t_min, largest ergotropy and largest power per parameter set"),
+                ("summary.json", "the same, machine-readable")]
+    done(t0, f"{len(rows)} parameter sets")
+
+    t0 = step(5, "writing the index")
+    index = out / "index.md"
+    lines = ["# qb_symbolic report", "",
+             ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
+             "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
+             "| file | what it is |", "|---|---|"]
+    lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
+    lines += ["", "## Claims", "", markdown_table(claims), "",
+              "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
+    index.write_text("\n".join(lines))
+    done(t0, f"{len(entries)} files listed")
+    progress(f"report written to {out.resolve()} (index: {index}) in {time.perf_counter() - start:.1f} s")
+    return index
+
+
+def listed_files(index: Path) -> list[Path]:
+    """The files an index lists (for tests and users)."""
+    import re
+
+    names = re.findall(r"^\| \[([^\]]+)\]\(", index.read_text(), flags=re.MULTILINE)
+    return [index.parent / name for name in names]
+
+
+__all__ = ["DEFAULT_OUT", "figure_parameter_sets", "listed_files", "run_report", "summary_rows"]

@@ -1,0 +1,56 @@
+"""The main job: `qb-symbolic report` writes every file its index lists."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib.image as mpimg
+
+from qb_symbolic.cli import main
+from qb_symbolic.report import listed_files
+
+
+def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["report"]) == 0  # no arguments: ./qb_report
+    out = capsys.readouterr().out
+    folder = tmp_path / "qb_report"
+    index = folder / "index.md"
+    assert index.exists()
+    steps = re.findall(r"^\[(\d)/5\] ", out, flags=re.MULTILINE)
+    assert steps == ["1", "2", "3", "4", "5"]
+    assert f"report written to {folder}" in out
+
+    files = listed_files(index)
+    assert len(files) >= 25
+    for path in files:
+        assert path.exists() and path.stat().st_size > 0, path
+    names = {p.relative_to(folder).as_posix() for p in files}
+    for fig in ("fig2", "fig3ab", "fig3c", "fig4", "fig5", "fig6", "fig7"):
+        assert {f"figures/{fig}.png", f"figures/{fig}.pdf"} <= names
+        image = mpimg.imread(folder / "figures" / f"{fig}.png")
+        assert image.shape[0] > 300 and image.shape[1] > 400
+    assert {"claims.md", "claims.json", "summary.md", "summary.json",
+            "formulas/qb_symbolic_formulas.tex", "formulas/qb_symbolic_formulas.pdf"} <= names
+
+    claims = json.loads((folder / "claims.json").read_text())
+    assert {c["id"] for c in claims} >= {"fig2-power", "fig3-power-grows", "fig5-coherence-steering"}
+    summary = json.loads((folder / "summary.json").read_text())
+    parallel = next(r for r in summary if r["model"] == "parallel")
+    assert parallel["t_min_exact"] == "pi/2" and parallel["full_charge"]  # Omega = 1
+    # Hand: P_par = 4 sin^2(x)/x is largest where tan x = 2x, x = 1.16556..., P = 2.89845...
+    assert abs(parallel["t_P_max"] - 1.1655611852072113) < 1e-9
+    assert abs(parallel["P_max"] - 4 * 0.844578868322582 / 1.1655611852072113) < 1e-9
+
+
+def test_figure_and_claim_commands(tmp_path, capsys) -> None:
+    assert main(["figures", "--out", str(tmp_path / "f"), "--gamma", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("qb-symbolic: error:") and "gamma != 0" in err and "\n" not in err
+    assert main(["figures", "--out", str(tmp_path / "f"), "--gamma", "abc"]) == 2
+    assert "expected a number" in capsys.readouterr().err
+    assert main(["claims", "--out", str(tmp_path / "c")]) == 0
+    assert f"wrote {tmp_path / 'c' / 'claims.md'}" in capsys.readouterr().out
+    text = (tmp_path / "c" / "claims.md").read_text()
+    assert text.count("**Proposition.**") == len(json.loads((tmp_path / "c" / "claims.json").read_text()))
