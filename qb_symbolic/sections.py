@@ -270,8 +270,7 @@ def quadratic_pieces(battery: Battery) -> dict[str, sp.Expr]:
     weights = [sp.together(wk.subs(es.eigenvalues)) for wk in es.weights()]
     _check(sp.simplify(weights[0] + weights[1] - 1) == 0, "w_1 + w_2 = 1")
     b = sp.factor(sp.simplify((weights[0] - weights[1]) * half_gap))
-    return {"centre": centre, "r": half_gap, "a": sp.factor_terms(sp.expand(centre - lam0)), "b": b,
-            "lambda_0": lam0}
+    return {"centre": centre, "r": half_gap, "a": sp.factor_terms(sp.expand(centre - lam0)), "b": b}
 
 
 def eigenvalues_section() -> Section:
