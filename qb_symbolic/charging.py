@@ -5,23 +5,31 @@ Both come from the closed form's derivative, never from sampling alone:
 1. the ergotropy ``zeta(t)`` and its derivative ``zeta'(t) = 2 omega0 Re kappa'(t)``
    (``kappa' `` from the Schroedinger equation, see :mod:`qb_symbolic.codegen`)
    are evaluated on a grid fine enough for the fastest frequency (at least 40
-   points per period of ``max |nu_k|``) to find every local maximum;
-2. each candidate is refined by bracketing the sign change of ``zeta'`` (for the
-   power ``P = zeta/t``: of ``t zeta' - zeta``) and mpmath root-finding
-   (Anderson-Bjorck) at ``WORKING_DIGITS``, so the result is correct to at least
-   30 digits;
+   points per period of ``max |nu_k|``), in chunks of ``CHUNK_POINTS`` (so memory
+   is fixed however long the window), keeping every bracket where ``zeta'``
+   (for the power ``P = zeta/t``: ``t zeta' - zeta``) changes sign from + to -
+   and whose samples come within one grid step's change of the best sample;
+2. every such bracket is refined in double precision at once (vectorised
+   bisection), and only the maxima that can still win, those within twice the
+   float path's error bound of the best, are refined again by mpmath
+   root-finding (Anderson-Bjorck) at ``WORKING_DIGITS`` plus guard digits for
+   the phase, so the result is correct to at least 30 digits. Cost: linear in
+   the number of grid points;
 3. where the time is a rational multiple of ``pi/Omega`` (small denominator),
    the exact value is guessed from the digits and then *proved* by substituting it
    into the exact symbolic derivative (for parallel charging:
    ``t_min = pi/(2 Omega)``).
 
 The default window is the paper's ``[0, pi/(2 Omega)]``, the parallel-charging
-time ``t_min``.
+time ``t_min``; any window ``[0, T]`` can be given (``Omega = 0`` then too). A
+window that needs more than ``MAX_GRID_POINTS`` grid points is refused with a
+ValueError naming the limit (about 1e6 periods of the fastest frequency).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -30,25 +38,31 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from .codegen import evaluators
-from .evaluate import (
-    PARAMETER_ORDER,
-    _mp_stage,
-    _ordered_nodes,
-    _prepare_mpmath,
-    _time_stage,
-    _to_mpf,
-    resolve,
-)
+from .codegen import evaluators, physical_range
+from .evaluate import PARAMETER_ORDER, resolve
 from .models import Battery
+from .precise import guard_digits, point_stage, prepare_point
 from .quantities import figures_of_merit
+from .stages import fastest_rate, kappa_and_rate, ordered_nodes, rescaled, scale_exponents
 from .subspaces import block_decomposition
 from .symbols import t as t_symbol
+from .values import describe, real_array, to_mpf
 
 #: Digits of the mpmath refinement: 20 more than the 30 promised.
 WORKING_DIGITS = 50
 #: Grid points per period of the fastest frequency when looking for maxima.
 POINTS_PER_PERIOD = 40
+#: Fewest grid points of a search.
+MINIMUM_GRID = 2001
+#: Most grid points of a search (about 1.2e6 periods; ~5 s on one core).
+MAX_GRID_POINTS = 50_000_000
+#: Grid points evaluated at once (fixed memory, ~100 MB).
+CHUNK_POINTS = 1 << 18
+#: Most near-tied maxima refined with mpmath, earliest first; any further ones agree
+#: with the best to within the float bound and are counted in ``unrefined_ties``.
+MAX_REFINED = 100
+#: Bisection steps of the float refinement (the bracket shrinks below one ulp).
+FLOAT_BISECTIONS = 64
 #: Two candidate maxima closer than this (relative to 4 omega0) count as equal;
 #: the earlier time wins, as "t_min" is the shortest time to the largest charge.
 TIE_TOLERANCE = mp.mpf(10) ** -30
@@ -77,6 +91,12 @@ class ChargingResult:
         there (the window, not the dynamics, limits it).
     full_charge
         For the ergotropy: whether ``zeta_max = 4 omega0`` (to 30 digits, or exactly).
+    grid_points
+        Size of the search grid.
+    unrefined_ties
+        Later local maxima within the float path's error bound of the best that
+        were not refined with mpmath (``MAX_REFINED``); 0 in all but very long
+        windows of periodic dynamics, where they are repeats of the same maximum.
     """
 
     model: str
@@ -87,14 +107,21 @@ class ChargingResult:
     t_exact: sp.Expr | None
     at_window_end: bool
     full_charge: bool | None = None
+    grid_points: int = 0
+    unrefined_ties: int = 0
 
 
 def _exact_params(values: dict[str, Any]) -> dict[str, sp.Expr]:
-    out = {}
-    for name, value in values.items():
-        v = _to_mpf(name, value)
-        out[name] = sp.Rational(mp.nstr(v, 40, strip_zeros=True)) if v != int(v) else sp.Integer(int(v))
+    with mp.workdps(WORKING_DIGITS):
+        out = {}
+        for name, value in values.items():
+            v = to_mpf(name, value)
+            out[name] = (sp.Rational(mp.nstr(v, 40, strip_zeros=True)) if v != int(v)
+                         else sp.Integer(int(v)))
     return out
+
+
+Progress = Callable[[int, int], None]
 
 
 class _Problem:
@@ -106,40 +133,110 @@ class _Problem:
             if np.ndim(values[name]) != 0:
                 raise ValueError(f"{name} must be a single number for a charging time")
         self.model = model
-        self.values = {n: values[n] for n in PARAMETER_ORDER}
-        self.Omega = float(self.values["Omega"])
-        if self.Omega <= 0:
-            raise ValueError("Omega must be > 0 for a charging time (the window is pi/(2 Omega))")
-        with mp.workdps(WORKING_DIGITS):
-            self.mp_values = {n: _to_mpf(n, self.values[n]) for n in PARAMETER_ORDER}
-            if window is None:
-                self.T = mp.pi / (2 * self.mp_values["Omega"])
-            else:
-                self.T = _to_mpf("window", window)
-        if not self.T > 0:
-            raise ValueError(f"the window must be > 0; got {window!r}")
+        self.values = {n: float(values[n]) for n in PARAMETER_ORDER}
+        if window is None and self.values["Omega"] <= 0:
+            raise ValueError("Omega must be > 0 for the default window pi/(2 Omega); "
+                             "give a window (--window T) for Omega = 0")
+        if window is not None:
+            real_array("window", window)  # finite and real, else a ValueError
+        params = {n: np.asarray(self.values[n]) for n in PARAMETER_ORDER}
+        self.exponent = scale_exponents(params)
         self.ev_np = evaluators(model, "numpy")
         self.ev_mp = evaluators(model, "mpmath")
-        self.nodes = _ordered_nodes(self.ev_np, {n: np.asarray(float(self.values[n])) for n in PARAMETER_ORDER})
+        with np.errstate(all="ignore"):
+            self.nodes = ordered_nodes(self.ev_np, rescaled(params, self.exponent))
+        if not all(np.all(np.isfinite(v)) for v in self.nodes.values()):
+            shown = ", ".join(f"{n} = {describe(self.values[n])}" for n in PARAMETER_ORDER[:5])
+            raise ValueError(f"the search runs in double precision, which cannot hold the "
+                             f"spectrum at {shown}: gamma and Delta are dimensionless and their powers "
+                             "enter the discriminant; use smaller |gamma|, |Delta|")
         with mp.workdps(WORKING_DIGITS):
-            self.point = _prepare_mpmath(self.ev_mp, self.mp_values)
+            self.T = (mp.pi / (2 * to_mpf("Omega", self.values["Omega"])) if window is None
+                      else to_mpf("window", window))
+        if not self.T > 0:
+            raise ValueError(f"the window must be > 0; got {describe(window)}")
+        self.digits = WORKING_DIGITS + guard_digits(self.values, self.T)
+        with mp.workdps(self.digits):
+            self.mp_values = {n: to_mpf(n, self.values[n]) for n in PARAMETER_ORDER}
+            self.point = prepare_point(self.ev_mp, self.mp_values)
         self.omega0 = self.mp_values["omega0"]
+        self.rate = float(np.ldexp(fastest_rate(self.nodes), self.exponent))
+        self.phase = self.rate * float(self.T)
 
-    def grid(self) -> np.ndarray:
-        n = {k: float(self.nodes[k]) for k in ("e0", "m12", "e2", "h12")}
-        fastest = max(abs(n["e0"]), abs(n["e2"]), abs(n["m12"]) + abs(n["h12"]) / 2)
-        periods = float(self.T) * fastest / (2 * math.pi)
-        count = int(min(200_000, max(2001, POINTS_PER_PERIOD * periods + 1)))
-        return np.linspace(0.0, float(self.T), count)
+    def grid_size(self) -> int:
+        """Points of the search grid; a ValueError beyond ``MAX_GRID_POINTS``."""
+        periods = self.phase / (2 * math.pi)
+        count = max(MINIMUM_GRID, POINTS_PER_PERIOD * periods + 1)
+        if not count <= MAX_GRID_POINTS:
+            raise ValueError(
+                f"the window [0, {float(self.T):.6g}] spans {periods:.3g} periods of the fastest "
+                f"frequency; the search needs {count:.3g} grid points, more than its limit "
+                f"{MAX_GRID_POINTS:.0e}: use a shorter window"
+            )
+        return int(count)
+
+    def float_bound(self) -> float:
+        """Error bound of the float ergotropy over the window (evaluate's bound)."""
+        return (1e-12 + 1e-14 * self.phase) * self.values["omega0"] * 4
 
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        kappa, _, _, _, dkappa = _time_stage(self.ev_np, self.nodes, t)
-        w0 = float(self.omega0)
-        return 2 * w0 * kappa.real, 2 * w0 * dkappa.real
+        with np.errstate(all="ignore"):
+            kappa, dkappa = kappa_and_rate(self.ev_np, self.nodes, np.ldexp(t, self.exponent))
+        w0 = self.values["omega0"]
+        return 2 * w0 * kappa.real, 2 * w0 * np.ldexp(dkappa.real, self.exponent)
 
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
-        kappa, _, _, _, dkappa = _mp_stage(self.ev_mp, self.point, t)
+        kappa, _, _, _, dkappa = point_stage(self.ev_mp, self.point, t)
         return 2 * self.omega0 * mp.re(kappa), 2 * self.omega0 * mp.re(dkappa)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What is maximised: value and rate (a function whose + to - sign change marks a
+    maximum), in numpy and in mpmath."""
+
+    quantity: str
+    values: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    value_mp: Callable[[mp.mpf], mp.mpf]
+    rate_mp: Callable[[mp.mpf], mp.mpf]
+    bound: float
+
+
+def _scan(problem: _Problem, target: _Target, first: float,
+          progress: Progress | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """Brackets ``[a, b]`` of every sign change of the rate that can still win."""
+    count = problem.grid_size()
+    T = float(problem.T)
+    starts, ends, tops = [], [], []
+    best, largest_step = -np.inf, 0.0
+    for begin in range(0, count - 1, CHUNK_POINTS):
+        stop = min(begin + CHUNK_POINTS, count - 1)
+        index = np.arange(begin, stop + 1)
+        grid = np.maximum(index * (T / (count - 1)), first)
+        values, rates = target.values(grid)
+        best = max(best, float(np.max(values)))
+        largest_step = max(largest_step, float(np.max(np.abs(np.diff(values)))))
+        change = np.nonzero((rates[:-1] > 0) & (rates[1:] <= 0))[0]
+        top = np.maximum(values[change], values[change + 1])
+        keep = top >= best - largest_step - target.bound
+        starts.append(grid[change[keep]])
+        ends.append(grid[change[keep] + 1])
+        tops.append(top[keep])
+        if progress is not None:
+            progress(stop + 1, count)
+    a, b, top = (np.concatenate(x) for x in (starts, ends, tops))
+    keep = top >= best - largest_step - target.bound
+    return a[keep], b[keep], count
+
+
+def _bisect(target: _Target, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised bisection of the rate's sign change; values at the midpoints."""
+    for _ in range(FLOAT_BISECTIONS):
+        middle = (a + b) / 2
+        rising = target.values(middle)[1] > 0
+        a = np.where(rising, middle, a)
+        b = np.where(rising, b, middle)
+    return a, target.values(a)[0]
 
 
 def _refine(function, a: mp.mpf, b: mp.mpf) -> mp.mpf:
@@ -154,55 +251,72 @@ def _refine(function, a: mp.mpf, b: mp.mpf) -> mp.mpf:
     return mp.findroot(function, (a, b), solver="anderson", tol=mp.mpf(10) ** (-WORKING_DIGITS + 5))
 
 
-def _maximise(problem: _Problem, values: np.ndarray, rates: np.ndarray, grid: np.ndarray,
-              rate_mp, value_mp) -> tuple[mp.mpf, mp.mpf, bool]:
-    """Refine every grid maximum near the best and return the best (earliest on ties)."""
-    best_grid = np.max(values)
-    spread = max(1e-9 * abs(best_grid), 1e-12)
-    # Candidate: interior local maximum of the samples or a sign change of the rate.
-    candidates = set()
-    for i in range(1, len(grid) - 1):
-        if values[i] >= values[i - 1] and values[i] >= values[i + 1]:
-            candidates.add(i)
-    for i in range(len(grid) - 1):
-        if rates[i] > 0 >= rates[i + 1]:
-            candidates.add(i)
-    threshold = best_grid - 10 * spread - np.max(np.abs(np.diff(values)))
+def _maximise(problem: _Problem, target: _Target, first: float,
+              progress: Progress | None) -> tuple[mp.mpf, mp.mpf, bool, int, int]:
+    """The largest value in the window (earliest on ties), and how it was found."""
+    a, b, count = _scan(problem, target, first, progress)
+    times, values = _bisect(target, a, b)
+    with mp.workdps(problem.digits):
+        end_value = target.value_mp(problem.T)
+    best_float = max([float(end_value), *values.tolist()])
+    contenders = np.nonzero(values >= best_float - 2 * target.bound)[0]
+    order = contenders[np.argsort(times[contenders], kind="stable")]
     refined = []
-    with mp.workdps(WORKING_DIGITS):
-        for i in sorted(candidates):
-            if values[i] < threshold and values[min(i + 1, len(grid) - 1)] < threshold:
-                continue
-            a = mp.mpf(grid[max(i - 1, 0)])
-            b = mp.mpf(grid[min(i + 2, len(grid) - 1)])
-            root = _refine(rate_mp, a, b)
+    with mp.workdps(problem.digits):
+        for i in order[:MAX_REFINED]:
+            step = mp.mpf(float(b[i] - a[i])) + mp.mpf(2) ** -40 * (1 + abs(mp.mpf(float(b[i]))))
+            root = _refine(target.rate_mp, mp.mpf(float(times[i])) - step,
+                           mp.mpf(float(times[i])) + step)
             if 0 < root < problem.T:
-                refined.append((value_mp(root), root, False))
-        still_rising = rate_mp(problem.T) > TIE_TOLERANCE * 4 * problem.omega0
-        refined.append((value_mp(problem.T), problem.T, bool(still_rising)))
+                refined.append((target.value_mp(root), root, False))
+        still_rising = target.rate_mp(problem.T) > TIE_TOLERANCE * 4 * problem.omega0
+        refined.append((end_value, problem.T, bool(still_rising)))
+        # zeta(0) = P(0) = 0: a battery that never charges has its maximum at t = 0.
+        refined.append((mp.mpf(0), mp.mpf(0), False))
         top = max(r[0] for r in refined)
-        scale = 4 * problem.omega0
-        ties = [r for r in refined if top - r[0] <= TIE_TOLERANCE * scale]
+        ties = [r for r in refined if top - r[0] <= TIE_TOLERANCE * 4 * problem.omega0]
         value, time, at_end = min(ties, key=lambda r: r[1])
-    return value, time, at_end
+        inv_t = 1 / time if time > 0 else mp.mpf(0)
+        low, high = physical_range(target.quantity, problem.omega0, inv_t)
+        value = min(max(value, low), high)  # off the range only by rounding (< 1e-40)
+    return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
-def _exact_time(problem: _Problem, time: mp.mpf, rate_expr: sp.Expr) -> sp.Expr | None:
-    """Guess ``p pi/(q Omega)`` from the digits and prove it with the exact derivative."""
+def _guess(problem: _Problem, time: mp.mpf) -> sp.Expr | None:
+    """``p pi/(q Omega)`` if the digits of ``time`` say so (``q <= EXACT_DENOMINATOR``)."""
+    if problem.values["Omega"] == 0:
+        return None  # no pi/Omega scale to recognise a time in
     with mp.workdps(WORKING_DIGITS):
         ratio = time * problem.mp_values["Omega"] / mp.pi
         guess = Fraction(str(mp.nstr(ratio, 45))).limit_denominator(EXACT_DENOMINATOR)
         if abs(ratio - mp.mpf(guess.numerator) / guess.denominator) > mp.mpf(10) ** -40:
             return None
     exact = _exact_params(problem.values)
-    candidate = sp.Rational(guess.numerator, guess.denominator) * sp.pi / exact["Omega"]
+    return sp.Rational(guess.numerator, guess.denominator) * sp.pi / exact["Omega"]
+
+
+def _exact_time(problem: _Problem, time: mp.mpf,
+                rate_of: Callable[[sp.Expr], sp.Expr]) -> tuple[sp.Expr | None, Any]:
+    """The exact time, proved, and the figures of merit used (None where unproved).
+
+    The guess comes first (cheap); only then are the symbolic forms built and the
+    exact derivative ``rate_of(zeta)`` evaluated at the guess.
+    """
+    candidate = _guess(problem, time)
+    if candidate is None:
+        return None, None
+    fm = _symbolic(problem)
+    if fm is None:
+        return None, None
     if time == problem.T:
-        return candidate  # the window's end: exact by construction when the window is
+        return candidate, fm  # the window's end: exact by construction when the window is
+    exact = _exact_params(problem.values)
     try:
-        value = sp.nsimplify(sp.simplify(rate_expr.subs(exact).subs(t_symbol, candidate)))
+        rate = rate_of(fm.explicit(fm.ergotropy)).subs(exact).subs(t_symbol, candidate)
+        value = sp.nsimplify(sp.simplify(rate))
     except (TypeError, ValueError, NotImplementedError):
-        return None
-    return candidate if value == 0 else None
+        return None, None
+    return (candidate, fm) if value == 0 else (None, None)
 
 
 def _symbolic(problem: _Problem):
@@ -214,7 +328,26 @@ def _symbolic(problem: _Problem):
     return figures_of_merit(battery)
 
 
-def charging_time(model: str = "general", window: Any = None, **params: Any) -> ChargingResult:
+def _ergotropy_target(problem: _Problem) -> _Target:
+    return _Target("ergotropy", problem.zeta_np, lambda s: problem.zeta(s)[0],
+                   lambda s: problem.zeta(s)[1], problem.float_bound())
+
+
+def _power_target(problem: _Problem, first: float) -> _Target:
+    def values(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        zeta, rate = problem.zeta_np(t)
+        return zeta / t, t * rate - zeta  # P and t^2 P' (same sign as P')
+
+    def slope(s: mp.mpf) -> mp.mpf:
+        z, dz = problem.zeta(s)
+        return s * dz - z
+
+    return _Target("power", values, lambda s: problem.zeta(s)[0] / s, slope,
+                   problem.float_bound() / first)
+
+
+def charging_time(model: str = "general", window: Any = None, *,
+                  progress: Progress | None = None, **params: Any) -> ChargingResult:
     """Time of the largest ergotropy in ``[0, window]`` and whether it is a full charge.
 
     Parameters
@@ -222,7 +355,11 @@ def charging_time(model: str = "general", window: Any = None, **params: Any) -> 
     model
         A model name (see :data:`qb_symbolic.MODELS`).
     window
-        End ``T`` of the window ``[0, T]`` (a time; default ``pi/(2 Omega)``).
+        End ``T`` of the window ``[0, T]`` (a finite time; default ``pi/(2 Omega)``,
+        which needs ``Omega > 0``).
+    progress
+        Called as ``progress(points_done, points_total)`` after each chunk of the
+        grid scan (the CLI prints it for long windows).
     **params
         Single numbers for ``Omega, J, gamma, Delta, D, omega0`` (defaults as
         in :func:`qb_symbolic.evaluate`).
@@ -236,53 +373,31 @@ def charging_time(model: str = "general", window: Any = None, **params: Any) -> 
     Raises
     ------
     ValueError
-        For bad parameters, ``Omega <= 0`` or a window ``<= 0``.
+        For bad parameters, ``Omega = 0`` without a window, a window that is not
+        finite and ``> 0``, or one needing more than ``MAX_GRID_POINTS`` points.
     """
     problem = _Problem(model, params, window)
-    grid = problem.grid()
-    values, rates = problem.zeta_np(grid)
-    value, time, at_end = _maximise(
-        problem, values, rates, grid,
-        rate_mp=lambda s: problem.zeta(s)[1],
-        value_mp=lambda s: problem.zeta(s)[0],
-    )
-    exact = None
+    value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
     full = bool(abs(value - 4 * problem.omega0) <= mp.mpf(10) ** -30 * problem.omega0)
-    fm = _symbolic(problem)
-    if fm is not None:
-        exact_time = _exact_time(problem, time, sp.diff(fm.explicit(fm.ergotropy), t_symbol))
-        if exact_time is not None:
-            exact = exact_time
-            zeta_exact = sp.simplify(fm.explicit(fm.ergotropy).subs(t_symbol, exact))
-            full = bool(sp.simplify(zeta_exact - 4 * fm.omega0) == 0)
-    return ChargingResult(
-        model, dict(problem.values), time, value, (mp.mpf(0), problem.T), exact, at_end, full
-    )
+    exact, fm = _exact_time(problem, time, lambda zeta: sp.diff(zeta, t_symbol))
+    if exact is not None:
+        zeta_exact = sp.simplify(fm.explicit(fm.ergotropy).subs(t_symbol, exact))
+        full = bool(sp.simplify(zeta_exact - 4 * fm.omega0) == 0)
+    return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
+                          exact, at_end, full, count, ties)
 
 
-def max_power(model: str = "general", window: Any = None, **params: Any) -> ChargingResult:
+def max_power(model: str = "general", window: Any = None, *,
+              progress: Progress | None = None, **params: Any) -> ChargingResult:
     """Time and value of the largest power ``P = zeta/t`` in ``(0, window]``.
 
     The maximum is a root of ``t zeta'(t) - zeta(t)`` (where ``P' = 0``) or the
     window's end. Parameters as for :func:`charging_time`.
     """
     problem = _Problem(model, params, window)
-    grid = problem.grid()[1:]
-    values, rates = problem.zeta_np(grid)
-    powers = values / grid
-    slopes = grid * rates - values
-
-    def power(s):
-        return problem.zeta(s)[0] / s
-
-    def slope(s):
-        z, dz = problem.zeta(s)
-        return s * dz - z
-
-    value, time, at_end = _maximise(problem, powers, slopes, grid, rate_mp=slope, value_mp=power)
-    exact = None
-    fm = _symbolic(problem)
-    if fm is not None:
-        zeta = fm.explicit(fm.ergotropy)
-        exact = _exact_time(problem, time, t_symbol * sp.diff(zeta, t_symbol) - zeta)
-    return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T), exact, at_end)
+    first = float(problem.T) / (problem.grid_size() - 1)
+    target = _power_target(problem, first)
+    value, time, at_end, count, ties = _maximise(problem, target, first, progress)
+    exact, _ = _exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
+    return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
+                          exact, at_end, None, count, ties)

@@ -1,9 +1,23 @@
 """The paper's statements as precise propositions, decided from the closed forms.
 
 Each :class:`ClaimResult` quotes the paper, states a testable proposition,
-gives the verdict (``holds``, ``fails`` or ``holds only for ...``) and the
-numbers behind it. Parameters are those of the paper's figures
-(CONVENTIONS.md): ``J = Omega = omega0 = 1``, D and Delta in units of Omega.
+gives its status, a verdict that explains it, and the numbers behind it.
+Parameters are those of the paper's figures (CONVENTIONS.md):
+``J = Omega = omega0 = 1``, D and Delta in units of Omega.
+
+The status is one of :data:`STATUSES`, decided by :func:`decide` from the
+computed truth of the proposition over its cases:
+
+* ``"holds"``: true in every case, i.e. as stated;
+* ``"holds-conditionally"``: true in some cases only, i.e. only for a parameter
+  range the paper does not state (the gamma scans of Figs. 6 and 7, the time
+  windows of Fig. 4(a)) or only in part (the steps of a trend the paper calls
+  general, Fig. 3(b));
+* ``"fails"``: true in no case.
+
+Most propositions have a single case (a range the paper states itself, such as
+"throughout the evolution window", is part of the proposition), so they either
+hold or fail.
 
 How the numbers are obtained: maxima of the ergotropy in a window come from
 :func:`qb_symbolic.charging_time` / :func:`qb_symbolic.max_power` (derivative
@@ -17,9 +31,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -37,18 +52,76 @@ D_SCAN = tuple(round(d, 2) for d in np.arange(0.0, 10.0001, 0.1))
 #: A difference smaller than this (in units of omega0 or omega0 Omega) counts as a tie.
 TIE = 1e-9
 
+#: The status of a claim (see the module docstring).
+Status = Literal["holds", "holds-conditionally", "fails"]
+#: Every status, in the order the report counts them.
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+
+def decide(cases: Iterable[bool]) -> Status:
+    """The status of a proposition from its truth in each of its cases.
+
+    Parameters
+    ----------
+    cases : iterable of bool
+        Whether the proposition is true in each case (one case for a
+        proposition that is simply true or false; one per scanned parameter
+        value, window or step otherwise).
+
+    Returns
+    -------
+    Status
+        ``"holds"`` if true in every case, ``"fails"`` if true in none,
+        ``"holds-conditionally"`` if true in a nonempty strict subset.
+
+    Raises
+    ------
+    ValueError
+        If there are no cases.
+    """
+    truth = [bool(c) for c in cases]
+    if not truth:
+        raise ValueError("a claim needs at least one case to be decided")
+    if all(truth):
+        return "holds"
+    return "holds-conditionally" if any(truth) else "fails"
+
 
 @dataclass
 class ClaimResult:
-    """One checked statement of the paper."""
+    """One checked statement of the paper.
+
+    Attributes
+    ----------
+    id : str
+        Short name, e.g. ``"fig6-xyz"``.
+    figure : str
+        The figure of the paper the statement is about.
+    paper : str
+        The statement, quoted.
+    proposition : str
+        The statement made precise.
+    verdict : str
+        The status explained, with the deciding numbers; starts with
+        ``"holds"`` (status ``"holds"``), ``"holds only"`` (status
+        ``"holds-conditionally"``) or ``"fails"``.
+    status : Status
+        One of :data:`STATUSES`, from :func:`decide`.
+    numbers : dict
+        Every number behind the verdict (JSON-serialisable).
+    """
 
     id: str
     figure: str
     paper: str
     proposition: str
     verdict: str
-    holds: bool
+    status: Status
     numbers: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"claim {self.id!r}: status {self.status!r} is not one of {STATUSES}")
 
 
 def _grid(T: float = T_MIN, n: int = GRID_POINTS) -> np.ndarray:
@@ -81,7 +154,7 @@ def fig2_same_peak() -> ClaimResult:
         "same time as in parallel charging.",
         "holds: both reach 4 omega0 first at t = pi/(2 Omega) exactly (proved: zeta = 2 omega0 "
         "[2 - (1 + c)(2c^2 - 2c + 1)], c = cos 2 Omega t)" if holds else "fails",
-        holds,
+        decide([holds]),
         {"t_collective": _r(collective.t, 15), "t_parallel": _r(parallel.t, 15),
          "t_exact": str(collective.t_exact), "zeta_max_collective": _r(collective.value, 15),
          "zeta_max_parallel": _r(parallel.value, 15)},
@@ -102,7 +175,7 @@ def fig2_same_ergotropy() -> ClaimResult:
             f"fails: the curves differ by up to {abs(difference[worst]):.4f} omega0 (at Omega t = "
             f"{x[worst]:.4f}); exactly, zeta_coll - zeta_par = 2 omega0 cos(2 Omega t)"
             "(1 - cos 4 Omega t). Only the peaks coincide (fig2-same-peak)."),
-        holds,
+        decide([holds]),
         {"max_abs_difference": _r(abs(difference[worst])), "at_Omega_t": _r(x[worst])},
     )
 
@@ -122,7 +195,7 @@ def fig2_power() -> ClaimResult:
         ("holds on the open interval; at t = 0 both vanish and at t = pi/(4 Omega) they are equal "
          "(P_coll - P_par = 2 omega0 cos(2 Omega t)(1 - cos 4 Omega t)/t changes sign there)")
         if holds else "fails",
-        holds,
+        decide([holds]),
         {"min_difference_inside": _r(difference.min(), 9),
          "first_Omega_t_without_advantage": None if first_loss is None else _r(first_loss, 4)},
     )
@@ -161,7 +234,7 @@ def fig3_peak_before_tmin() -> ClaimResult:
          "The peak is not a full charge: zeta_max = "
          + ", ".join(f"{float(results[d].value):.4f}" for d in (3, 6, 9)) + " omega0")
         if holds else "fails",
-        holds,
+        decide([holds]),
         {"t_peak": dict(zip(("3", "6", "9"), [_r(t) for t in times])),
          "zeta_max": {str(d): _r(results[d].value) for d in (3, 6, 9)},
          "smallest_scanned_D_with_peak_before_tmin": _r(before.min(), 2)},
@@ -169,27 +242,35 @@ def fig3_peak_before_tmin() -> ClaimResult:
 
 
 def fig3_power_grows() -> ClaimResult:
-    results = {d: max_power("ising", Omega=1, J=1, D=d, omega0=1) for d in (0, 3, 6, 9)}
-    values = [float(results[d].value) for d in (0, 3, 6, 9)]
-    increasing = all(b > a for a, b in itertools.pairwise(values))
+    Ds = (0, 3, 6, 9)
+    results = {d: max_power("ising", Omega=1, J=1, D=d, omega0=1) for d in Ds}
+    values = [float(results[d].value) for d in Ds]
+    # The paper calls the growth general: each step between its D values is one case.
+    steps = [b > a + TIE for a, b in itertools.pairwise(values)]
+    status = decide(steps)
     _, D, _, power = _ising_scan()
     p_max = power.max(axis=1)
     drops = D[1:][np.diff(p_max) < -TIE]
-    holds = increasing
-    verdict = (
-        "holds" if holds else
-        f"holds only in part: P_max = {values[0]:.4f}, {values[1]:.4f}, {values[2]:.4f}, "
-        f"{values[3]:.4f} (omega0 Omega) for D = 0, 3, 6, 9, so D = 3 is below D = 0; over the "
-        f"scan D in [0, 10] (step 0.1) P_max decreases at {len(drops)} of {len(D) - 1} steps "
-        f"(between D = {drops.min():.1f} and {drops.max():.1f}), and P_max(10) / P_max(0) = "
-        f"{p_max[-1] / p_max[0]:.4f}"
-    )
+    listed = (f"P_max = {', '.join(f'{v:.4f}' for v in values)} (omega0 Omega) for "
+              f"D = {', '.join(map(str, Ds))}")
+    below = "; ".join(f"D = {b} is not above D = {a}"
+                      for (a, b), up in zip(itertools.pairwise(Ds), steps) if not up)
+    scan = (f"over the scan D in [0, 10] (step 0.1) P_max decreases at {len(drops)} of {len(D) - 1} steps"
+            + (f" (between D = {drops.min():.1f} and {drops.max():.1f})" if len(drops) else "")
+            + f", and P_max(10) / P_max(0) = {p_max[-1] / p_max[0]:.4f}")
+    verdict = {
+        "holds": f"holds: {listed}; {scan}",
+        "holds-conditionally": f"holds only in part: {listed}, so it increases at {sum(steps)} of "
+                               f"{len(steps)} steps ({below}); {scan}",
+        "fails": f"fails: {listed}, so it increases at none of the {len(steps)} steps; {scan}",
+    }[status]
     return ClaimResult(
         "fig3-power-grows", "Fig. 3(b)",
         "the maximal powers are generally increased with the growing D",
         "Ising, J = Omega: the largest power in [0, t_min] increases with D (D = 0, 3, 6, 9).",
-        verdict, holds,
-        {"P_max": {str(d): _r(v) for d, v in zip((0, 3, 6, 9), values)},
+        verdict, status,
+        {"P_max": {str(d): _r(v) for d, v in zip(Ds, values)},
+         "steps_increasing": {f"{a}->{b}": bool(up) for (a, b), up in zip(itertools.pairwise(Ds), steps)},
          "scan_steps_decreasing": len(drops),
          "scan_D_range_decreasing": [_r(drops.min(), 2), _r(drops.max(), 2)] if len(drops) else None},
     )
@@ -211,7 +292,7 @@ def fig3c_large_D_full_charge() -> ClaimResult:
          f"with D: {z_max[-1] / 4:.3%} at D = 10), but a full charge (within 1e-6) is reached in the "
          f"scan only at D = " + ", ".join(f"{d:g}" for d in D[z_max > 4 - 1e-6]))
         if holds else f"fails: only {worst / 4:.2%} of 4 omega0",
-        holds,
+        decide([holds]),
         {"min_zeta_max_D_ge_5": _r(worst), "zeta_max_at_D10": _r(z_max[-1]),
          "D_with_full_charge": [_r(d, 2) for d in D[z_max > 4 - 1e-6]]},
     )
@@ -234,7 +315,7 @@ def fig3c_little_impact() -> ClaimResult:
         (f"holds: sup_t |zeta(D + 1) - zeta(D)| <= {strong:.4f} omega0 for D in [5, 9], against up to "
          f"{weak:.4f} omega0 for D in [0, 2]") if holds else
         f"fails: {strong:.4f} omega0 for D >= 5 against {weak:.4f} for D <= 2",
-        holds,
+        decide([holds]),
         {"max_change_D_ge_5": _r(strong), "max_change_D_le_2": _r(weak)},
     )
 
@@ -249,22 +330,29 @@ def _xxz(quantity: str, x: np.ndarray, D: float) -> np.ndarray:
 
 
 def fig4_peak() -> ClaimResult:
+    # The paper states no window: each of the two windows is one case.
     numbers = {}
-    holds = True
+    larger = {}
     for T in (T_MIN, 10.0):
         res = {d: charging_time("xxz", Omega=1, J=1, Delta=2, D=d, omega0=1, window=T) for d in (0, 1.7)}
         numbers[f"zeta_max_window_{T:.4g}"] = {str(d): _r(res[d].value) for d in (0, 1.7)}
-        holds &= float(res[1.7].value) > float(res[0].value) + TIE
+        larger[T] = float(res[1.7].value) > float(res[0].value) + TIE
+    status = decide(larger.values())
     a, b = numbers[f"zeta_max_window_{T_MIN:.4g}"].values()
     c, d = numbers["zeta_max_window_10"].values()
+    values = f"zeta_max (D = 0, 1.7) = {a:.4f}, {b:.4f} in [0, t_min]; {c:.4f}, {d:.4f} omega0 in [0, 10/Omega]"
+    verdict = {
+        "holds": f"holds: {b:.4f} > {a:.4f} in [0, t_min], {d:.4f} > {c:.4f} omega0 in [0, 10/Omega]",
+        "holds-conditionally": "holds only in the window "
+                               f"{'[0, t_min]' if larger[T_MIN] else '[0, 10/Omega]'}: {values}",
+        "fails": f"fails: {values}",
+    }[status]
     return ClaimResult(
         "fig4-peak", "Fig. 4(a)",
         "with the progress of charging ... the peak of ergotropy is further increased",
         "XXZ, Delta = 2, J = Omega: the largest ergotropy is larger at D = 1.7 than at D = 0, in "
         "the window [0, t_min] and in [0, 10/Omega].",
-        (f"holds: {b:.4f} > {a:.4f} in [0, t_min], {d:.4f} > {c:.4f} omega0 in [0, 10/Omega]")
-        if holds else f"fails: zeta_max (D = 0, 1.7) = {a:.4f}, {b:.4f} in [0, t_min]; {c:.4f}, {d:.4f} in [0, 10]",
-        bool(holds), numbers,
+        verdict, status, numbers,
     )
 
 
@@ -283,7 +371,7 @@ def fig4_faster() -> ClaimResult:
         "than at D = 0.",
         (f"holds: Omega t = {first[1.7]:.4f} at D = 1.7 against {first[0]:.4f} at D = 0")
         if holds else f"fails: half charge at Omega t = {first[1.7]} (D = 1.7), {first[0]} (D = 0)",
-        bool(holds), {"half_charge_Omega_t": {str(k): None if v is None else _r(v, 4) for k, v in first.items()}},
+        decide([holds]), {"half_charge_Omega_t": {str(k): None if v is None else _r(v, 4) for k, v in first.items()}},
     )
 
 
@@ -307,7 +395,7 @@ def fig4_fluctuation() -> ClaimResult:
         (f"holds: spread {spread[1.7]:.4f} omega0 at D = 1.7 against {spread[0]:.4f} at D = 0")
         if holds else
         f"fails: spread {spread[1.7]:.4f} omega0 at D = 1.7 against {spread[0]:.4f} at D = 0",
-        bool(holds), {"spread": {str(k): _r(v) for k, v in spread.items()}, "local_maxima": {str(k): v for k, v in peaks_at.items()}},
+        decide([holds]), {"spread": {str(k): _r(v) for k, v in spread.items()}, "local_maxima": {str(k): v for k, v in peaks_at.items()}},
     )
 
 
@@ -321,7 +409,7 @@ def fig4_power() -> ClaimResult:
         "XXZ, Delta = 2, J = Omega: the largest power in [0, 4/Omega] is larger at D = 1.7 than at D = 0.",
         (f"holds: {b:.4f} > {a:.4f} omega0 Omega (at Omega t = {float(res[1.7].t):.4f} and "
          f"{float(res[0].t):.4f})") if holds else f"fails: {b:.4f} <= {a:.4f}",
-        bool(holds), {"P_max": {"0": _r(a), "1.7": _r(b)},
+        decide([holds]), {"P_max": {"0": _r(a), "1.7": _r(b)},
                       "t_of_P_max": {"0": _r(res[0].t), "1.7": _r(res[1.7].t)}},
     )
 
@@ -347,7 +435,7 @@ def fig5_coherence_steering() -> ClaimResult:
             f"{first_bad:.3f}). For the pure charging state Q = sqrt(1 - C^2) and F3_max = "
             "sqrt(1 + 2 C^2), so 'more coherence' and 'less steering' are one statement "
             "(F3_max^2 + 2 Q^2 = 3) and the orderings fail together"),
-        holds,
+        decide([holds]),
         {"fraction_of_times_ordered": _r(fraction, 4),
          "steering_order_equals_coherence_order": bool(np.array_equal(ordered_Q, ordered_F)),
          "first_Omega_t_broken": None if first_bad is None else _r(first_bad, 4)},
@@ -409,11 +497,41 @@ def _ranges(values: list[float]) -> str:
     return ", ".join(f"{a:g}" if a == b else f"[{a:g}, {b:g}]" for a, b in runs)
 
 
+def _gamma_scan_verdict(table: dict[float, tuple[bool, dict]]) -> tuple[Status, str, list[float]]:
+    """Status, verdict and the gammas where it holds, for a claim decided at every scanned gamma.
+
+    Parameters
+    ----------
+    table : dict
+        ``{gamma: (holds at gamma, details)}`` for every gamma of :data:`GAMMA_SCAN`.
+
+    Returns
+    -------
+    status : Status
+        ``"holds"`` if true at every scanned gamma, ``"fails"`` at none,
+        ``"holds-conditionally"`` otherwise (the paper states no gamma).
+    verdict : str
+        The status explained.
+    good : list of float
+        The scanned gammas where the claim holds.
+    """
+    good = [g for g, (ok, _) in table.items() if ok]
+    status = decide(ok for ok, _ in table.values())
+    scan = "gamma in [-1, 1], step 0.05, gamma != 0"
+    verdict = {
+        "holds": f"holds: at all {len(table)} scanned values ({scan})",
+        "holds-conditionally": f"holds only for gamma in {_ranges(good)}: {len(good)} of {len(table)} "
+                               f"scanned values ({scan}); the paper does not state gamma",
+        "fails": f"fails: at none of the {len(table)} scanned values ({scan})",
+    }[status]
+    return status, verdict, good
+
+
 def fig6_xyz() -> ClaimResult:
     p_par = _parallel_power_max()
     x = _grid()
     table = {g: xyz_fig6_holds(g, p_par, x) for g in GAMMA_SCAN}
-    good = [g for g, (ok, _) in table.items() if ok]
+    status, verdict, good = _gamma_scan_verdict(table)
     return ClaimResult(
         "fig6-xyz", "Fig. 6",
         "although the maximums of both ergotropy and power can reach with less time than "
@@ -421,9 +539,7 @@ def fig6_xyz() -> ClaimResult:
         "XYZ, D = 0, J = Omega, Delta = 2.5 and 3: in [0, t_min] the largest ergotropy and the "
         "largest power are both reached before t_min, and both are below parallel charging "
         f"(4 omega0 and {p_par:.4f} omega0 Omega).",
-        f"holds only for gamma in {_ranges(good)} (scanned gamma in [-1, 1] step 0.05, gamma != 0); "
-        f"{len(good)} of {len(GAMMA_SCAN)} values",
-        bool(good),
+        verdict, status,
         {"gammas_where_it_holds": good, "P_max_parallel": _r(p_par),
          "per_gamma": {str(g): d for g, (_, d) in table.items()}},
     )
@@ -432,15 +548,13 @@ def fig6_xyz() -> ClaimResult:
 def fig7_xyz() -> ClaimResult:
     x = _grid()
     table = {g: xyz_fig7_holds(g, x) for g in GAMMA_SCAN}
-    good = [g for g, (ok, _) in table.items() if ok]
+    status, verdict, good = _gamma_scan_verdict(table)
     return ClaimResult(
         "fig7-xyz", "Fig. 7",
         "the ergotropy and power of the battery are greater than those without DM interaction",
         "XYZ, J = Omega, Delta = 2.5 and 3: the largest ergotropy and the largest power in "
         "[0, t_min] at D = 0.5 and at D = 1 both exceed those at D = 0.",
-        f"holds only for gamma in {_ranges(good)} (scanned gamma in [-1, 1] step 0.05, gamma != 0); "
-        f"{len(good)} of {len(GAMMA_SCAN)} values",
-        bool(good),
+        verdict, status,
         {"gammas_where_it_holds": good, "per_gamma": {str(g): d for g, (_, d) in table.items()}},
     )
 
@@ -469,18 +583,91 @@ def evaluate_claims() -> list[ClaimResult]:
     return [build() for build in CLAIMS.values()]
 
 
+def count_statuses(results: Iterable[ClaimResult]) -> dict[Status, int]:
+    """How many claims have each status.
+
+    Parameters
+    ----------
+    results : iterable of ClaimResult
+        Decided claims, e.g. from :func:`evaluate_claims`.
+
+    Returns
+    -------
+    dict
+        ``{status: count}`` for every status of :data:`STATUSES` (zeros
+        included), in that order; the counts add up to the number of claims.
+    """
+    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+    for r in results:
+        counts[r.status] += 1
+    return counts
+
+
+def headline(results: Iterable[ClaimResult]) -> str:
+    """One sentence counting the claims of each status.
+
+    Parameters
+    ----------
+    results : iterable of ClaimResult
+        Decided claims, e.g. from :func:`evaluate_claims`.
+
+    Returns
+    -------
+    str
+        E.g. ``"9 of 14 claims hold as stated, 3 hold only for a range or in
+        part, 2 fail"``.
+    """
+    counts = count_statuses(results)
+    total = sum(counts.values())
+    held, conditional, failed = (counts[s] for s in STATUSES)
+
+    def verb(n: int, one: str, many: str) -> str:
+        return one if n == 1 else many
+
+    return (f"{held} of {total} {verb(total, 'claim', 'claims')} {verb(held, 'holds', 'hold')} as stated, "
+            f"{conditional} {verb(conditional, 'holds', 'hold')} only for a range or in part, "
+            f"{failed} {verb(failed, 'fails', 'fail')}")
+
+
 def markdown_table(results: list[ClaimResult]) -> str:
-    """The claims as a Markdown table: figure, proposition, verdict."""
-    lines = ["| claim | figure | proposition | verdict |", "|---|---|---|---|"]
+    """The claims as a Markdown table.
+
+    Parameters
+    ----------
+    results : list of ClaimResult
+        Decided claims, e.g. from :func:`evaluate_claims`.
+
+    Returns
+    -------
+    str
+        Columns claim, figure, proposition, status, verdict (the verdict's
+        opening, up to its first colon, in bold).
+    """
+    lines = ["| claim | figure | proposition | status | verdict |", "|---|---|---|---|---|"]
     for r in results:
         cell = r.verdict.replace("|", "\\|")
         head, _, rest = cell.partition(":")
-        lines.append(f"| `{r.id}` | {r.figure} | {r.proposition} | **{head}**{':' if rest else ''}{rest} |")
+        lines.append(f"| `{r.id}` | {r.figure} | {r.proposition} | {r.status} "
+                     f"| **{head}**{':' if rest else ''}{rest} |")
     return "\n".join(lines)
 
 
 def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:
-    """Write ``claims.md`` and ``claims.json``."""
+    """Write ``claims.md`` and ``claims.json``.
+
+    Parameters
+    ----------
+    out : Path or str
+        Output folder (created if needed).
+    results : list of ClaimResult, optional
+        Decided claims; :func:`evaluate_claims` by default.
+
+    Returns
+    -------
+    tuple of Path
+        The paths of ``claims.md`` and ``claims.json``. Each JSON record has
+        the fields of :class:`ClaimResult`, ``status`` among them.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     results = evaluate_claims() if results is None else results
@@ -490,14 +677,18 @@ def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> t
         "",
         ("Zhang, Song, Wang, arXiv:2406.16047. Parameters of the paper's figures: J = Omega = omega0 = 1, "
         "D and Delta in units of Omega; t_min = pi/(2 Omega). Each statement is quoted, made precise, "
-        "and decided by `qb_symbolic.claims`; `claims.json` has every number."),
+        "and decided by `qb_symbolic.claims`; `claims.json` has every number. A claim holds "
+        "conditionally when it is true only for a parameter range the paper does not state, or "
+        "only in part."),
+        "",
+        f"{headline(results)}.",
         "",
         markdown_table(results),
         "",
     ]
     for r in results:
         body += [f"## `{r.id}` ({r.figure})", "", f"> {r.paper}", "", f"**Proposition.** {r.proposition}", "",
-                 f"**Verdict.** {r.verdict}", ""]
+                 f"**Status.** {r.status}", "", f"**Verdict.** {r.verdict}", ""]
     md.write_text("\n".join(body))
     js = out / "claims.json"
     js.write_text(json.dumps([asdict(r) for r in results], indent=1))

@@ -39,20 +39,36 @@ def _number(text: str) -> float:
     return value
 
 
-def _times(text: str) -> list[float]:
-    """``T1,T2,...`` or ``start:stop:count`` (inclusive, like numpy.linspace)."""
+#: Most times ``--t start:stop:count`` may ask for (one output line each).
+MAX_TIMES = 10_000_000
+
+
+def _count(text: str) -> int:
+    value = float(text)
+    if not value.is_integer() or not 1 <= value <= MAX_TIMES:
+        raise ValueError
+    return int(value)
+
+
+def _times(text: str) -> list[str]:
+    """``T1,T2,...`` or ``start:stop:count`` (inclusive, like numpy.linspace).
+
+    Listed times are kept as written, so ``--digits`` reads ``0.1`` as one tenth.
+    """
+    usage = f"expected times as T1,T2,... or start:stop:count (count 1 to {MAX_TIMES:.0e}), got {text!r}"
     try:
         if ":" in text:
             start, stop, count = text.split(":")
-            n = int(count)
-            if n < 1:
-                raise ValueError
-            return [float(x) for x in np.linspace(float(start), float(stop), n)]
-        return [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected times as T1,T2,... or start:stop:count, got {text!r}"
-        ) from None
+            a, b = _number(start), _number(stop)
+            return [repr(float(x)) for x in np.linspace(a, b, _count(count))]
+        times = [x.strip() for x in text.split(",")]
+        if not any(times) or not all(times):
+            raise ValueError
+        for x in times:
+            _number(x)
+        return times
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(usage) from None
 
 
 def _add_parameters(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +87,7 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
 def _resolved(model: str, given: dict[str, Any]) -> dict[str, float]:
     from .evaluate import resolve
 
-    return {k: float(v) for k, v in resolve(model, given).items()}
+    return {k: float(v) + 0.0 for k, v in resolve(model, given).items()}
 
 
 def _number_out(value: Any) -> float:
@@ -158,7 +174,8 @@ def _run_latex(args: argparse.Namespace) -> str:
 
     if args.png:
         check_snippet(args.png)
-    tex, compiled = write_document(Path(args.out), compile=not args.no_pdf)
+    tex, compiled = write_document(Path(args.out), compile=not args.no_pdf,
+                                   progress=lambda line: print(line, flush=True))
     lines = [f"wrote {tex} and its fragments in {tex.parent}"]
     if compiled.pdf is not None:
         lines.append(f"wrote {compiled.pdf}")
@@ -177,24 +194,45 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     given = _params(args)
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
-    values = evaluate(args.quantity, np.asarray(args.t), model=args.model, digits=args.digits, **given)
+    times = args.t if args.digits is not None else np.array([float(x) for x in args.t])
+    values = evaluate(args.quantity, times, model=args.model, digits=args.digits, **given)
     if args.digits is not None:
         shown = [mp.nstr(v, args.digits, strip_zeros=False) for v in values.reshape(-1)]
     else:
-        shown = [float(v) for v in np.asarray(values).reshape(-1)]
+        shown = [float(v) + 0.0 for v in np.asarray(values).reshape(-1)]
     return {
         "quantity": args.quantity,
         "model": args.model,
         "params": _resolved(args.model, given),
-        "t": list(args.t),
+        "t": [float(x) + 0.0 for x in args.t],
         "values": shown,
     }
+
+
+#: Grid sizes from which a charging-time search reports its progress on stderr.
+PROGRESS_POINTS = 2_000_000
+
+
+def _scan_progress():
+    """A progress callback printing about ten lines on stderr for long searches."""
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        if total < PROGRESS_POINTS:
+            return
+        tenth = 10 * done // total
+        if tenth > shown[0]:
+            shown[0] = tenth
+            print(f"qb-symbolic: scanned {done:,} of {total:,} grid points", file=sys.stderr,
+                  flush=True)
+
+    return report
 
 
 def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
     from .charging import charging_time
 
-    result = charging_time(args.model, window=args.window, **_params(args))
+    result = charging_time(args.model, window=args.window, progress=_scan_progress(), **_params(args))
     return {
         "model": args.model,
         "params": _resolved(args.model, _params(args)),
@@ -206,13 +244,15 @@ def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
         "ergotropy_max_digits": _digits(result.value),
         "window": _number_out(result.window[1]),
         "at_window_end": result.at_window_end,
+        "grid_points": result.grid_points,
+        "unrefined_ties": result.unrefined_ties,
     }
 
 
 def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
     from .charging import max_power
 
-    result = max_power(args.model, window=args.window, **_params(args))
+    result = max_power(args.model, window=args.window, progress=_scan_progress(), **_params(args))
     return {
         "model": args.model,
         "params": _resolved(args.model, _params(args)),
@@ -223,6 +263,8 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
         "power_max_digits": _digits(result.value),
         "window": _number_out(result.window[1]),
         "at_window_end": result.at_window_end,
+        "grid_points": result.grid_points,
+        "unrefined_ties": result.unrefined_ties,
     }
 
 
@@ -234,7 +276,7 @@ def _table(payload: dict[str, Any]) -> str:
         lines.append(f"{'t':>14}  {'Omega*t':>14}  {payload['quantity']:>24}")
         for time, value in zip(payload["t"], payload["values"]):
             shown = value if isinstance(value, str) else f"{value:.16g}"
-            lines.append(f"{time:>14.8g}  {omega * time:>14.8g}  {shown:>24}")
+            lines.append(f"{time:>14.8g}  {omega * time + 0.0:>14.8g}  {shown:>24}")
     elif "t_min" in payload:
         exact = f"  (exactly {payload['t_min_exact']})" if payload["t_min_exact"] else ""
         lines.append(f"window        [0, {payload['window']:.16g}]")
@@ -251,6 +293,9 @@ def _table(payload: dict[str, Any]) -> str:
         lines.append(f"P_max         {payload['power_max_digits']}")
         if payload["at_window_end"]:
             lines.append("note          still rising at the window's end: use --window for more")
+    if payload.get("unrefined_ties"):
+        lines.append(f"note          {payload['unrefined_ties']} later maxima agree with this one "
+                     "within double precision and were not refined (periodic dynamics?)")
     return "\n".join(lines)
 
 
@@ -273,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ValueError, argparse.ArgumentTypeError) as exc:
         message = " ".join(str(exc).split())
         print(f"qb-symbolic: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # an output folder that cannot be made or written
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"qb-symbolic: error: cannot write {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_USAGE
     except RuntimeError as exc:
         message = " ".join(str(exc).split())

@@ -44,6 +44,7 @@ package's source), and functions are regenerated from them.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import tempfile
@@ -51,6 +52,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sympy as sp
 
@@ -115,6 +117,30 @@ QUANTITY_ARGS: tuple[sp.Symbol, ...] = (omega0, inv_t, kappa, f_b, f_T, f_S)
 QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
 )
+
+
+
+
+_SQRT3 = math.sqrt(3)
+
+
+def physical_range(quantity: str, omega0: Any, inv_t: Any, sqrt3: Any = _SQRT3):
+    """The closed interval every value of ``quantity`` lies in, from its definition.
+
+    For the pure charging state from ``|dd>`` with ``H0 = omega0 (sz1 + sz2)``:
+    ``-2 omega0 <= <H0> <= 2 omega0``; ``zeta = <H0> + 2 omega0`` in ``[0, 4 omega0]``;
+    ``P = zeta/t`` in ``[0, 4 omega0/t]``; ``C, Q, S`` in ``[0, 1]``;
+    ``F3_max = sqrt(1 + 2 C^2)`` in ``[1, sqrt 3]``. Works on numpy and mpmath values.
+    """
+    if quantity == "energy":
+        return -2 * omega0, 2 * omega0
+    if quantity == "ergotropy":
+        return 0 * omega0, 4 * omega0
+    if quantity == "power":
+        return 0 * omega0, 4 * omega0 * inv_t
+    if quantity == "steering":
+        return 1, sqrt3
+    return 0, 1
 
 
 # --------------------------------------------------------------------------
@@ -359,6 +385,7 @@ class Evaluators:
     """Generated functions of one model and backend.
 
     ``time`` returns all of ``TIME_OUTPUTS``; ``columns`` only ``f_b, f_T, f_S``;
+    ``ergotropy_rate`` only ``kappa`` and ``dkappa`` (the charging-time scan);
     ``grid`` the same from phasors (``GRID_ARGS``), and ``grid_generic`` that with
     the coinciding-root flags set to zero (used when no point of a call has them,
     which saves a quarter of the arithmetic in the hot loop).
@@ -370,6 +397,7 @@ class Evaluators:
     nodes: Callable
     time: Callable
     columns: Callable
+    ergotropy_rate: Callable
     grid: Callable
     grid_generic: Callable
     weights: Callable
@@ -389,6 +417,7 @@ def evaluators(model: str = "general", backend: str = "numpy") -> Evaluators:
         generate(NODE_ARGS, list(forms.nodes), backend, f"node stage of {model}"),
         generate(TIME_ARGS, list(forms.time), backend, f"time stage of {model}"),
         generate(TIME_ARGS, list(forms.time[1:4]), backend, f"propagator columns of {model}"),
+        generate(TIME_ARGS, [forms.time[0], forms.time[4]], backend, f"kappa and dkappa of {model}"),
         generate(GRID_ARGS, list(forms.grid), backend, f"grid columns of {model}"),
         generate(
             GRID_ARGS,

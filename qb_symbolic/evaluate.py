@@ -1,44 +1,71 @@
 """``evaluate``: numbers from the closed forms, with numpy broadcasting or at N digits.
 
-All arithmetic is done by the functions :mod:`qb_symbolic.codegen` generates
-from the SymPy closed forms; this module only validates input, chooses the
-stable ordering of the roots per point and broadcasts.
+All arithmetic is done by the functions :mod:`qb_symbolic.codegen` generates from
+the SymPy closed forms, run by :mod:`qb_symbolic.stages` (numpy) or
+:mod:`qb_symbolic.precise` (mpmath). This module validates input, evaluates in
+chunks, and keeps the float path honest:
 
-On a uniform time grid the energy, ergotropy and power use the group property
-``U(T + s) = U(T) U(s)``: the propagator column is evaluated at ``sqrt(N)``
-coarse times ``T`` and ``sqrt(N)`` offsets ``s`` and combined by one small matrix
-product per parameter point, ``f(T + s) = sum_j f_j(T) f_j(s)`` (the real-gauge
-propagator is complex symmetric). This costs fewer transcendental calls than
-points and keeps the error at a few ulps per product.
+* **Memory.** Outputs are computed in chunks of at most ``CHUNK_POINTS`` points,
+  so the peak stays a fixed amount plus the outputs themselves (8 bytes per point
+  and quantity), whatever the size of the request.
+* **Phases the float path cannot resolve.** Double precision loses about
+  ``1e-16 |phase|`` of a phase. The documented bound of the float path is
+  ``1e-12 + 1e-14 max_k |nu_k t|`` (in omega0 for zeta; 100 times that for the
+  other quantities), kept up to ``PHASE_LIMIT``. Points beyond it are evaluated by
+  the mpmath path (exact decimal reading of the inputs, guard digits for the
+  phase) when there are at most ``FALLBACK_POINTS`` of them; otherwise a
+  ValueError says so and suggests ``digits=``.
+* **Physical range.** Values within their error bound of the physical range of a
+  quantity (``0 <= zeta <= 4 omega0``, ``0 <= C <= 1``, ...) are clipped into it;
+  a value outside by more than its bound, or a non-finite value (a result beyond
+  double precision, e.g. ``omega0 = 1e308``), raises instead of being returned.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Mapping
-from dataclasses import dataclass
-from fractions import Fraction
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import mpmath as mp
 import numpy as np
 
-from .codegen import NODE_OUTPUTS, QUANTITIES, TIME_ARGS, Evaluators, evaluators
+from .codegen import QUANTITIES, evaluators, physical_range
 from .models import MODELS, check_model_name
+from .precise import evaluate_point
+from .stages import (
+    GRID_QUANTITIES,
+    fastest_rate,
+    grid_values,
+    inverse_time,
+    ordered_nodes,
+    quantity_values,
+    rescaled,
+    scale_exponents,
+    time_stage,
+    uniform_step,
+)
+from .values import describe, exact_real, real_array, to_mpf
 
 #: Defaults of the general model (the paper's J = Omega = 1 units).
 DEFAULTS: dict[str, float] = {
     "Omega": 1.0, "J": 1.0, "gamma": 0.0, "Delta": 0.0, "D": 0.0, "omega0": 1.0,
 }
 PARAMETER_ORDER: tuple[str, ...] = ("Omega", "J", "gamma", "Delta", "D", "omega0")
-#: Quantities whose uniform-grid fast path exists (they depend on f_b alone).
-GRID_QUANTITIES = ("energy", "ergotropy", "power")
-#: Fewest points for which the grid path pays off.
-GRID_MINIMUM = 64
-#: Relative tolerance deciding that a time array is a uniform grid; the grid
-#: path then uses t0 + n dt, which differs from the given times by rounding only.
-UNIFORM_RTOL = 1e-9
+#: Points per chunk of the numpy path (about 270 bytes each while in flight).
+CHUNK_POINTS = 1 << 18
+#: Points per chunk when every quantity takes the uniform-grid path (about 50 bytes
+#: each in flight: the factors are per parameter point, the products per output).
+GRID_CHUNK_POINTS = 1 << 21
+#: Largest phase max_k |nu_k t| (radians) the float path answers; its bound there
+#: is 1e-12 + 1e-14 * 1e9 = 1e-5 omega0 for zeta (measured errors are ~100x smaller).
+PHASE_LIMIT = 1e9
+#: Most points per call re-evaluated by mpmath beyond PHASE_LIMIT (about 1 ms each).
+FALLBACK_POINTS = 2000
+#: Most digits ``digits=`` accepts (beyond, mpmath's cost grows without bound).
+MAX_DIGITS = 10000
+#: Digits of the mpmath fallback: double precision and a margin.
+FALLBACK_DIGITS = 20
 
 
 def check_quantity(quantity: str) -> str:
@@ -48,332 +75,249 @@ def check_quantity(quantity: str) -> str:
     return quantity
 
 
-def _to_array(name: str, value: Any) -> np.ndarray:
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a real number, not a bool")
-    try:
-        if isinstance(value, str):
-            value = float(value)
-        array = np.asarray(value)
-        if array.dtype == object:
-            array = array.astype(float)
-        if np.iscomplexobj(array):
-            if np.any(np.imag(array) != 0):
-                raise ValueError(f"{name} must be real; got a complex value")
-            array = np.real(array)
-        array = array.astype(float)
-    except (TypeError, ValueError) as exc:
-        if "must be" in str(exc):
-            raise
-        raise ValueError(f"{name} must be a real number or an array of them; got {value!r}") from None
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; got {value!r}")
+def _check_exact(name: str, value: Any) -> np.ndarray:
+    """An object array of the given values, each checked to be a finite real number."""
+    array = np.asarray(value, dtype=object)
+    for item in array.reshape(-1):
+        exact_real(name, item)
     return array
 
 
-def resolve(model: str, given: Mapping[str, Any]) -> dict[str, Any]:
+def _checked(model: str, name: str, value: Any, precise: bool) -> Any:
+    spec = check_model_name(model)
+    if precise:
+        array = _check_exact(name, value)
+        numbers_ = [exact_real(name, v) for v in array.reshape(-1)]
+        negative = any(v.is_negative for v in numbers_)
+        nonpositive = any(v.is_positive is False for v in numbers_)
+        zero = any(v.is_zero for v in numbers_)
+    else:
+        array = real_array(name, value)
+        negative, nonpositive, zero = np.any(array < 0), np.any(array <= 0), np.any(array == 0)
+    if name in spec.nonzero and zero:
+        raise ValueError(f"model {model!r} needs {name} != 0 (got 0)")
+    if name == "Omega" and negative:
+        raise ValueError(
+            "Omega must be >= 0; a negative field is the same battery rotated by pi about z"
+        )
+    if name == "omega0" and nonpositive:
+        raise ValueError("omega0 must be > 0: it sets the energy scale")
+    return value if precise else array
+
+
+def resolve(model: str, given: Mapping[str, Any], precise: bool = False) -> dict[str, Any]:
     """Parameter values for a model: preset values, given values, else the defaults.
+
+    With ``precise`` the values are kept as given (checked exactly, for the mpmath
+    path, which reads them at its working precision); otherwise they become float
+    arrays.
 
     Raises
     ------
     ValueError
         For an unknown model, a value that conflicts with the preset, a zero
         where the preset needs nonzero, ``Omega < 0``, ``omega0 <= 0``, or a
-        non-finite or non-real value.
+        non-finite, non-real or non-numeric value.
     """
     spec = check_model_name(model)
     values: dict[str, Any] = {}
     for name in PARAMETER_ORDER:
         value = given.get(name)
         if name in spec.fixed:
-            if value is not None and np.any(_to_array(name, value) != spec.fixed[name]):
-                raise ValueError(
-                    f"model {model!r} fixes {name} = {spec.fixed[name]} (got {name} = {value}); "
-                    "use model='general' for other values"
-                )
+            if value is not None:
+                exact = [exact_real(name, v) for v in _check_exact(name, value).reshape(-1)]
+                if any(v != spec.fixed[name] for v in exact):
+                    raise ValueError(
+                        f"model {model!r} fixes {name} = {spec.fixed[name]} (got {name} = "
+                        f"{describe(value)}); use model='general' for other values"
+                    )
             values[name] = spec.fixed[name]
             continue
         if value is None:
             if name in spec.nonzero:
                 raise ValueError(f"model {model!r} needs a nonzero {name}; give {name}=...")
             value = DEFAULTS[name]
-        array = _to_array(name, value)
-        if name in spec.nonzero and np.any(array == 0):
-            raise ValueError(f"model {model!r} needs {name} != 0 (got 0)")
-        if name == "Omega" and np.any(array < 0):
-            raise ValueError(
-                "Omega must be >= 0; a negative field is the same battery rotated by pi about z"
-            )
-        if name == "omega0" and np.any(array <= 0):
-            raise ValueError("omega0 must be > 0: it sets the energy scale")
-        values[name] = value
+        values[name] = _checked(model, name, value, precise)
     return values
 
 
 # --------------------------------------------------------------------------
-# numpy path
+# numpy path, in chunks
 # --------------------------------------------------------------------------
 
 
-def _safe_inverse(gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(1/gap, 0)`` where the gap is nonzero and ``(0, 1)`` where it is exactly zero."""
-    zero = gap == 0
-    with np.errstate(divide="ignore"):
-        return np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, gap)), zero.astype(float)
+def chunk_slices(shape: tuple[int, ...], limit: int = CHUNK_POINTS) -> Iterator[tuple]:
+    """Index tuples that tile an array of ``shape`` in blocks of at most ``limit`` points."""
+    if not shape:
+        yield ()
+        return
+    axis = len(shape) - 1
+    while axis > 0 and math.prod(shape[axis:]) <= limit:
+        axis -= 1
+    inner = math.prod(shape[axis + 1:])
+    block = max(1, limit // max(inner, 1))
+    for outer in np.ndindex(*shape[:axis]):
+        for start in range(0, shape[axis], block):
+            yield outer + (slice(start, min(start + block, shape[axis])),)
 
 
-def _ordered_nodes(ev: Evaluators, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Spectral and node stages, with the per-point choice of the closest pair of roots."""
-    args = np.broadcast_arrays(*(np.asarray(params[n], float) for n in PARAMETER_ORDER[:5]))
-    shape = args[0].shape
-    out = [np.broadcast_to(np.asarray(v, float), shape) for v in ev.spectral(*args)]
-    x0, x1, x2, g01, g12, g02, lam0, d1, d2, d3, b1, b2 = out
-    top = g01 < g12  # the upper pair is the closer one: make it (y1, y2)
-    y0 = np.where(top, x2, x0)
-    y2 = np.where(top, x0, x2)
-    h01 = np.where(top, -g12, g01)
-    h12 = np.where(top, -g01, g12)
-    h02 = np.where(top, -g02, g02)
-    node_values = ev.nodes(y0, x1, y2, lam0, d1, d2, d3, b1, b2)
-    nodes = {k: np.broadcast_to(np.asarray(v, float), shape) for k, v in zip(NODE_OUTPUTS, node_values)}
-    nodes["h01"], nodes["h12"], nodes["h02"] = h01, h12, h02
-    nodes["inv_h01"], nodes["zero01"] = _safe_inverse(h01)
-    nodes["inv_h12"], nodes["zero12"] = _safe_inverse(h12)
-    nodes["inv_h02"], nodes["confluent"] = _safe_inverse(h02)
-    nodes["b1"] = b1
-    return nodes
-
-
-_NODE_ORDER = tuple(str(a) for a in TIME_ARGS[:-1])
-
-
-def _time_stage(ev: Evaluators, nodes: Mapping[str, np.ndarray], t: np.ndarray):
-    arrays = np.broadcast_arrays(*(nodes[k] for k in _NODE_ORDER), t)
-    shape = arrays[0].shape
-    return [np.broadcast_to(np.asarray(v, complex), shape) for v in ev.time(*arrays)]
-
-
-def _inverse_time(t: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return np.where(t > 0, 1.0 / np.where(t > 0, t, 1.0), 0.0)
-
-
-def _quantity(ev: Evaluators, quantity: str, omega0, t, stage) -> np.ndarray:
-    kappa, f_b, f_T, f_S, _ = stage
-    value = ev.quantities[quantity](omega0, _inverse_time(t), kappa, f_b, f_T, f_S)
-    shape = np.broadcast_shapes(np.shape(omega0), np.shape(t), np.shape(kappa))
-    return np.broadcast_to(np.real(np.asarray(value)), shape).astype(float)
-
-
-def _uniform_step(t: np.ndarray) -> float | None:
-    """The step of a 1-D uniform grid along the last axis, else None."""
-    if t.ndim == 0 or t.shape[-1] < GRID_MINIMUM:
-        return None
-    line = t.reshape(-1, t.shape[-1])
-    if line.shape[0] > 1 and not np.all(line == line[:1]):
-        return None
-    line = line[0]
-    step = (line[-1] - line[0]) / (line.size - 1)
-    if step <= 0:
-        return None
-    if np.max(np.abs(np.diff(line) - step)) > UNIFORM_RTOL * step:
-        return None
-    return float(step)
-
-
-def _columns(ev: Evaluators, nodes: Mapping[str, np.ndarray], t: np.ndarray) -> list[np.ndarray]:
-    arrays = np.broadcast_arrays(*(nodes[k] for k in _NODE_ORDER), t)
-    shape = arrays[0].shape
-    return [np.broadcast_to(np.asarray(v, complex), shape) for v in ev.columns(*arrays)]
-
-
-def _phasors(rate: np.ndarray, first: float, step: float, count: int) -> np.ndarray:
-    """``exp(-i rate (first + j step))`` for ``j < count``, by repeated multiplication.
-
-    One complex multiplication per point instead of an exponential; the rounding
-    grows by at most ``2 eps`` a step, so by ``count <= sqrt(N)`` steps it stays far
-    below the accuracy bound (the accuracy harness checks the grid path). The step
-    index is the leading axis (contiguous rows).
-    """
-    out = np.empty((count,) + rate.shape, complex)
-    out[0] = np.exp(-1j * rate * first)
-    factor = np.exp(-1j * rate * step)
-    for j in range(1, count):
-        np.multiply(out[j - 1], factor, out=out[j])
-    return out
-
-
-_GRID_FLAGS = ("inv_h01", "zero01", "inv_h12", "zero12", "inv_h02", "confluent",
-               "cb0", "cb1", "cT0", "cT1", "cS0")
-#: The grid path uses the spectral weights where the smallest gap between roots is
-#: at least this fraction of their spread: the weights' rounding is then below
-#: ~10 eps / SEPARATION, far inside the accuracy bound; closer roots use the
-#: divided-difference columns, which are accurate however close the roots come.
-SEPARATION = 0.1
-
-
-def _grid_columns(ev: Evaluators, nodes, first: float, step: float, count: int):
-    """``f_b, f_T, f_S`` at ``first + j step`` (``j < count``, leading axis) from phasors."""
-    P0 = _phasors(nodes["e0"], first, step, count)
-    Pw = _phasors(nodes["m12"], first, step, count)
-    Ph = _phasors(nodes["h12"] / 2, first, step, count)
-    times = (first + step * np.arange(count)).reshape((count,) + (1,) * nodes["e0"].ndim)
-    coefficients = [nodes[k] for k in _GRID_FLAGS]
-    degenerate = any(np.any(nodes[k]) for k in ("zero01", "zero12", "confluent"))
-    function = ev.grid if degenerate else ev.grid_generic
-    return [np.broadcast_to(np.asarray(v, complex), P0.shape)
-            for v in function(P0, Pw, Ph, times, *coefficients)]
-
-
-def _grid_values(ev: Evaluators, quantity: str, nodes, omega0, t_line: np.ndarray,
-                 step: float) -> np.ndarray:
-    """Energy, ergotropy or power on ``t0 + n step`` by the group property (module doc).
-
-    With ``T`` the coarse and ``s`` the fine times, ``f(T + s)`` is a sum of three
-    products per parameter point: ``sum_k w_k e^{-i nu_k T} e^{-i nu_k s}`` where the
-    roots are well separated (``SEPARATION``), else ``sum_j f_j(T) f_j(s)`` with the
-    divided-difference columns. Its real part, times ``-2 omega0`` and shifted, is
-    one real matrix product. For the power the first block (small times) comes
-    from the direct, cancellation-free ``kappa``, since ``P = zeta/t`` magnifies
-    absolute errors.
-    """
-    param_shape = nodes["e0"].shape
-    flat = {k: np.ascontiguousarray(np.broadcast_to(v, param_shape)).reshape(-1)
-            for k, v in nodes.items()}
-    w0 = np.ascontiguousarray(np.broadcast_to(np.asarray(omega0, float), param_shape)).reshape(-1)
-    n_points = t_line.size
-    fine = max(1, math.ceil(math.sqrt(n_points)))
-    coarse = math.ceil(n_points / fine)
-    t0 = float(t_line[0])
-    size = w0.size
-    left = np.empty((size, coarse, 7))
-    right = np.empty((size, 7, fine))
-    flags = flat["zero01"] + flat["zero12"] + flat["confluent"]
-    separated = (np.abs(flat["h12"]) >= SEPARATION * np.abs(flat["h02"])) & (flags == 0)
-    for mask, spectral in ((separated, True), (~separated, False)):
-        if not np.any(mask):
-            continue
-        index = slice(None) if np.all(mask) else np.nonzero(mask)[0]
-        part = {k: v[index] for k, v in flat.items()}
-        if spectral:
-            weights = ev.weights(*(part[k] for k in ("cb0", "cb1", "h01", "h12", "h02")))
-            rates = ("e0", "e1", "e2")
-            left_c = [np.asarray(w) * _phasors(part[r], t0, step * fine, coarse)
-                      for w, r in zip(weights, rates)]
-            right_c = [_phasors(part[r], 0.0, step, fine) for r in rates]
+def _take(array: np.ndarray, index: tuple, ndim: int) -> np.ndarray:
+    """The part of a broadcastable ``array`` that meets the output block ``index``."""
+    view = array.reshape((1,) * (ndim - array.ndim) + array.shape)
+    parts = []
+    for size, item in zip(view.shape, index + (slice(None),) * (ndim - len(index))):
+        if size == 1:
+            parts.append(slice(None) if isinstance(item, slice) else 0)
         else:
-            left_c = _grid_columns(ev, part, t0, step * fine, coarse)
-            right_c = _grid_columns(ev, part, 0.0, step, fine)
-        # Re f(T + s) = sum_j Re L_j(T) Re R_j(s) - Im L_j(T) Im R_j(s)   (axes: time first)
-        for j, column in enumerate(left_c):
-            left[index, :, j] = column.real.T
-            left[index, :, 3 + j] = -column.imag.T
-        for j, column in enumerate(right_c):
-            right[index, j, :] = column.real.T
-            right[index, 3 + j, :] = column.imag.T
-    left[..., :6] *= (-2.0 * w0)[:, None, None]
-    left[..., 6] = 1.0
-    # <H0> = -2 omega0 Re f; zeta = <H0> + 2 omega0.
-    right[:, 6, :] = 0.0 if quantity == "energy" else (2.0 * w0)[:, None]
-    values = (left @ right).reshape(size, coarse * fine)[:, :n_points]
+            parts.append(item)
+    return view[tuple(parts)]
+
+
+def _error_bound(quantity: str, omega0, inv_t, phase) -> np.ndarray:
+    """The float path's documented absolute error bound (module docstring)."""
+    relative = 1e-12 + 1e-14 * phase
+    if quantity in ("energy", "ergotropy"):
+        return relative * omega0
     if quantity == "power":
-        offsets = t0 + step * np.arange(fine)
-        expand = {k: v[:, None] for k, v in flat.items()}
-        first = _time_stage(ev, expand, offsets)[0].real  # kappa, direct
-        values[:, :fine] = 2.0 * w0[:, None] * first
-        values *= _inverse_time(t0 + step * np.arange(n_points))
-    return values.reshape(param_shape + (n_points,))
+        return relative * omega0 * np.where(inv_t > 0, inv_t, 1.0)
+    return 100 * relative
+
+
+def _finish(quantity: str, value: np.ndarray, omega0: np.ndarray, t: np.ndarray,
+            rate: np.ndarray, skip: np.ndarray | None) -> np.ndarray:
+    """``value`` clipped into the physical range, or a ValueError (module docstring).
+
+    Points in ``skip`` (left to the mpmath fallback) are set to the range's low
+    end. The common case (one omega0, every value already in range) costs two
+    reductions; otherwise each point is checked against ``range +- bound``.
+    """
+    if np.size(omega0) == 1 and quantity != "power":
+        low, high = physical_range(quantity, float(np.reshape(omega0, -1)[0]), 0.0)
+        if skip is not None:
+            value[skip] = low
+        smallest, largest = value.min(), value.max()
+        base = _error_bound(quantity, high - low, 0.0, 0.0)  # the bound's phase-free part
+        finite = np.isfinite(smallest) and np.isfinite(largest)  # False for NaN and inf
+        if finite and smallest >= low - base and largest <= high + base:
+            if smallest < low:
+                np.maximum(value, low, out=value)
+            if largest > high:
+                np.minimum(value, high, out=value)
+            return value
+    inv_t = inverse_time(t)
+    low, high = physical_range(quantity, omega0, inv_t)
+    if skip is not None:
+        value = np.where(skip, np.broadcast_to(low, value.shape), value)
+    bound = _error_bound(quantity, omega0, inv_t, rate * t)
+    outside = (value < low - bound) | (value > high + bound)
+    if np.any(outside) or not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"the float path cannot represent {quantity} at these inputs (beyond double "
+            "precision); use digits= for the mpmath path"
+        )
+    return np.asarray(np.clip(value, low, high) + 0.0, dtype=float)  # + 0.0: no -0.0
+
+
+def _numpy_block(quantities, t: np.ndarray, params: dict, ev) -> tuple[dict, np.ndarray]:
+    """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.stages`).
+
+    Returns the values and each parameter point's fastest rate ``max |nu_k|``.
+    """
+    exponent = scale_exponents(params)
+    scaled = rescaled(params, exponent)
+    omega0 = params["omega0"]
+    out_shape = np.broadcast_shapes(exponent.shape, np.shape(omega0), t.shape)
+    results: dict[str, np.ndarray] = {}
+    step = uniform_step(t)
+    param_shape = exponent.shape
+    flat_params = len(param_shape) == 0 or param_shape[-1] == 1
+    grid = [q for q in quantities if q in GRID_QUANTITIES]
+    nodes = ordered_nodes(ev, scaled)
+    if grid and step is not None and flat_params and len(out_shape) >= 1:
+        drop = len(param_shape) == len(out_shape)  # the parameters' last axis is the time axis
+        squeeze = (lambda a: np.broadcast_to(a, param_shape)[..., 0]) if drop else (
+            lambda a: np.broadcast_to(a, param_shape))
+        grid_nodes = {k: squeeze(v) for k, v in nodes.items()}
+        t_line = t.reshape(-1, t.shape[-1])[0]
+        for quantity in grid:
+            value = grid_values(ev, quantity, grid_nodes, squeeze(np.asarray(omega0, float)),
+                                squeeze(exponent), t_line, step)
+            results[quantity] = value.reshape(out_shape) if value.size == math.prod(
+                out_shape) else np.broadcast_to(value, out_shape).copy()
+    rest = [q for q in quantities if q not in results]
+    if rest:
+        stage = time_stage(ev, nodes, np.ldexp(t, exponent))
+        for quantity in rest:
+            results[quantity] = quantity_values(ev, quantity, omega0, inverse_time(t), stage)
+    return results, np.ldexp(fastest_rate(nodes), exponent)
+
+
+def _unresolved(rate: np.ndarray, t: np.ndarray, shape: tuple) -> np.ndarray | None:
+    """Points whose phase ``max |nu_k| t`` exceeds ``PHASE_LIMIT``; None if there are none."""
+    if np.max(rate) * np.max(t) <= PHASE_LIMIT:  # False for NaN (inf * 0)
+        return None
+    mask = np.broadcast_to(~(rate * t <= PHASE_LIMIT), shape)
+    return mask if np.any(mask) else None
 
 
 def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
                     values: dict) -> dict[str, np.ndarray]:
     ev = evaluators(model, "numpy")
-    params = {n: _to_array(n, values[n]) for n in PARAMETER_ORDER}
-    param_shape = np.broadcast_shapes(*(params[n].shape for n in PARAMETER_ORDER))
-    out_shape = np.broadcast_shapes(param_shape, t.shape)
-    results: dict[str, np.ndarray] = {}
-    step = _uniform_step(t)
-    flat_params = len(param_shape) == 0 or param_shape[-1] == 1
-    grid = [q for q in quantities if q in GRID_QUANTITIES]
-    if grid and step is not None and flat_params and len(out_shape) >= 1:
-        full = {n: np.broadcast_to(params[n], param_shape) for n in PARAMETER_ORDER}
-        drop = len(param_shape) == len(out_shape)  # the parameters' last axis is the time axis
-        squeezed = {n: a[..., 0] if drop else a for n, a in full.items()}
-        nodes = _ordered_nodes(ev, squeezed)
-        t_line = t.reshape(-1, t.shape[-1])[0]
-        for quantity in grid:
-            value = _grid_values(ev, quantity, nodes, squeezed["omega0"], t_line, step)
-            results[quantity] = (value if value.shape == out_shape
-                                 else np.broadcast_to(value, out_shape).copy())
-    rest = [q for q in quantities if q not in results]
-    if rest:
-        stage = _time_stage(ev, _ordered_nodes(ev, params), t)
-        for quantity in rest:
-            results[quantity] = _quantity(ev, quantity, params["omega0"], t, stage)
-    return results
+    params = {n: np.asarray(values[n], float) for n in PARAMETER_ORDER}
+    out_shape = np.broadcast_shapes(t.shape, *(params[n].shape for n in PARAMETER_ORDER))
+    on_grid = all(q in GRID_QUANTITIES for q in quantities) and uniform_step(t) is not None
+    limit = GRID_CHUNK_POINTS if on_grid else CHUNK_POINTS
+    single = math.prod(out_shape) <= limit
+    outputs: dict[str, np.ndarray] = {} if single else {q: np.empty(out_shape) for q in quantities}
+    ndim = len(out_shape)
+    pending: list[tuple[tuple, np.ndarray, dict, np.ndarray]] = []
+    with np.errstate(all="ignore"):  # every value is checked below; beyond-range ones raise
+        for index in chunk_slices(out_shape, limit):
+            block_t = _take(t, index, ndim)
+            block_p = {n: _take(params[n], index, ndim) for n in PARAMETER_ORDER}
+            found, rate = _numpy_block(quantities, block_t, block_p, ev)
+            shape = np.broadcast_shapes(rate.shape, block_t.shape, block_p["omega0"].shape)
+            skip = _unresolved(rate, block_t, shape)
+            if skip is not None:
+                pending.append((index, skip, block_p, block_t))
+            for q in quantities:
+                value = found[q]
+                if value.shape != shape or not value.flags.writeable:
+                    value = np.array(np.broadcast_to(value, shape), dtype=float)
+                value = _finish(q, value, block_p["omega0"], block_t, rate, skip)
+                if single:
+                    outputs[q] = value.reshape(out_shape)
+                else:
+                    outputs[q][index] = value
+    if pending:
+        _fallback(quantities, model, outputs, pending)
+    return outputs
+
+
+def _fallback(quantities, model: str, outputs: dict, pending: list) -> None:
+    """Re-evaluate with mpmath the points whose phase the float path cannot resolve."""
+    count = sum(int(np.count_nonzero(mask)) for _, mask, _, _ in pending)
+    if count > FALLBACK_POINTS:
+        raise ValueError(
+            f"{count} points have phases |lambda t| beyond {PHASE_LIMIT:.0e} rad, which double "
+            f"precision cannot resolve (at most {FALLBACK_POINTS} are re-evaluated with mpmath); "
+            "use digits= for the mpmath path, or shorter times or smaller couplings"
+        )
+    ev = evaluators(model, "mpmath")
+    for index, mask, block_p, block_t in pending:
+        shape = mask.shape
+        arrays = {n: np.broadcast_to(block_p[n], shape) for n in PARAMETER_ORDER}
+        times = np.broadcast_to(block_t, shape)
+        for where in (() if mask.ndim == 0 else tuple(w) for w in np.argwhere(mask)):
+            point = {n: float(arrays[n][where]) for n in PARAMETER_ORDER}
+            found = evaluate_point(ev, quantities, point, float(times[where]), FALLBACK_DIGITS)
+            for q in quantities:
+                outputs[q][index + (Ellipsis,)][where] = float(found[q]) + 0.0
 
 
 # --------------------------------------------------------------------------
 # mpmath path
 # --------------------------------------------------------------------------
-
-
-def _to_mpf(name: str, value: Any) -> mp.mpf:
-    """Exact decimal reading: floats by their shortest repr, strings as written."""
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a real number, not a bool")
-    if isinstance(value, mp.mpf):
-        return value
-    if isinstance(value, Fraction):
-        return mp.mpf(value.numerator) / value.denominator
-    if isinstance(value, (numbers.Integral, np.integer)):
-        return mp.mpf(int(value))
-    if isinstance(value, (numbers.Real, np.floating)):
-        return mp.mpf(repr(float(value)))
-    if isinstance(value, str):
-        try:
-            return mp.mpf(value)
-        except (ValueError, TypeError):
-            raise ValueError(f"{name} must be a number; got {value!r}") from None
-    raise ValueError(f"{name} must be a real number; got {value!r}")
-
-
-@dataclass
-class _Point:
-    """One parameter point prepared for the mpmath time stage."""
-
-    nodes: dict
-    omega0: mp.mpf
-
-
-def _mp_inverse(gap: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
-    return (mp.mpf(0), mp.mpf(1)) if gap == 0 else (1 / gap, mp.mpf(0))
-
-
-def _prepare_mpmath(ev: Evaluators, values: Mapping[str, mp.mpf]) -> _Point:
-    spec = ev.spectral(*(values[n] for n in PARAMETER_ORDER[:5]))
-    x0, x1, x2, g01, g12, g02, lam0, d1, d2, d3, b1, b2 = [mp.mpf(mp.re(v)) for v in spec]
-    top = g01 < g12
-    y0, y2 = (x2, x0) if top else (x0, x2)
-    h01, h12, h02 = (-g12, -g01, -g02) if top else (g01, g12, g02)
-    node_values = ev.nodes(y0, x1, y2, lam0, d1, d2, d3, b1, b2)
-    nodes = {k: mp.mpf(mp.re(v)) for k, v in zip(NODE_OUTPUTS, node_values)}
-    nodes["h01"], nodes["h12"], nodes["h02"] = h01, h12, h02
-    nodes["inv_h01"], nodes["zero01"] = _mp_inverse(h01)
-    nodes["inv_h12"], nodes["zero12"] = _mp_inverse(h12)
-    nodes["inv_h02"], nodes["confluent"] = _mp_inverse(h02)
-    nodes["b1"] = b1
-    return _Point(nodes, values["omega0"])
-
-
-def _mp_stage(ev: Evaluators, point: _Point, t: mp.mpf):
-    return ev.time(*(point.nodes[k] for k in _NODE_ORDER), t)
-
-
-def _mp_quantities(ev: Evaluators, quantities, point: _Point, t: mp.mpf) -> dict[str, mp.mpf]:
-    kappa, f_b, f_T, f_S, _ = _mp_stage(ev, point, t)
-    inv_t = 1 / t if t > 0 else mp.mpf(0)
-    return {q: mp.re(ev.quantities[q](point.omega0, inv_t, kappa, f_b, f_T, f_S)) for q in quantities}
 
 
 def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: dict,
@@ -386,19 +330,30 @@ def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: di
     p_b = {n: np.broadcast_to(o, shape) for n, o in objs.items()}
     out = {q: np.empty(shape, dtype=object) for q in quantities}
     for index in np.ndindex(shape):
-        point_values = {n: _to_mpf(n, p_b[n][index]) for n in PARAMETER_ORDER}
-        time = _to_mpf("t", t_b[index])
-        # Guard digits: phases of size |lambda t| cost log10 of it.
-        scale = 4 * (abs(point_values["Omega"]) + abs(point_values["D"])
-                     + abs(point_values["J"]) * (abs(point_values["Delta"]) + 3)) + 1
-        guard = 12 + int(mp.ceil(mp.log10(1 + abs(time) * scale)))
-        with mp.workdps(digits + guard):
-            point = _prepare_mpmath(ev, point_values)
-            values_here = _mp_quantities(ev, quantities, point, time)
-        with mp.workdps(digits):
-            for q in quantities:
-                out[q][index] = +values_here[q]  # rounded to the requested digits
+        point = {n: p_b[n][index] for n in PARAMETER_ORDER}
+        found = evaluate_point(ev, quantities, point, t_b[index], digits)
+        for q in quantities:
+            out[q][index] = found[q]
     return out
+
+
+def _check_times(t: Any, precise: bool) -> Any:
+    if precise:
+        times = _check_exact("t", t)
+        if times.size == 0:
+            raise ValueError("t is empty: give at least one time")
+        with mp.workdps(15):
+            if any(to_mpf("t", v) < 0 for v in times.reshape(-1)):
+                raise ValueError("t must be >= 0 (charging starts at t = 0)")
+        return t
+    array = real_array("t", t)
+    if array.size == 0:
+        raise ValueError("t is empty: give at least one time")
+    if np.any(array < 0):
+        raise ValueError("t must be >= 0 (charging starts at t = 0)")
+    if np.any(np.signbit(array)):
+        array = array + 0.0  # -0.0 is the time 0: no result may carry its sign
+    return array
 
 
 # --------------------------------------------------------------------------
@@ -428,19 +383,15 @@ def evaluate_many(
         quantities = (quantities,)
     quantities = tuple(check_quantity(q) for q in quantities)
     given = {"Omega": Omega, "J": J, "gamma": gamma, "Delta": Delta, "D": D, "omega0": omega0}
-    values = resolve(model, given)
-    if digits is not None:
-        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 1:
-            raise ValueError(f"digits must be a positive integer; got {digits!r}")
-        times = np.asarray(t, dtype=object)
-        for value in times.reshape(-1):
-            if _to_mpf("t", value) < 0:
-                raise ValueError("t must be >= 0 (charging starts at t = 0)")
-        return _evaluate_mpmath(quantities, t, model, values, int(digits))
-    t_array = _to_array("t", t)
-    if np.any(t_array < 0):
-        raise ValueError("t must be >= 0 (charging starts at t = 0)")
-    return _evaluate_numpy(quantities, t_array, model, values)
+    precise = digits is not None
+    if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
+                    or not 1 <= digits <= MAX_DIGITS):
+        raise ValueError(f"digits must be a positive integer (1 to {MAX_DIGITS}); got {describe(digits)}")
+    values = resolve(model, given, precise=precise)
+    times = _check_times(t, precise)
+    if precise:
+        return _evaluate_mpmath(quantities, times, model, values, int(digits))
+    return _evaluate_numpy(quantities, times, model, values)
 
 
 def evaluate(

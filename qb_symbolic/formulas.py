@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,17 +115,30 @@ def compile_pdf(tex: Path) -> Compilation:
     return Compilation(tex.with_suffix(".pdf"), log)
 
 
-def write_document(out: Path | str, compile: bool = True) -> tuple[Path, Compilation]:
-    """Write every fragment and the master document; compile it if pdflatex exists."""
+def write_document(out: Path | str, compile: bool = True,
+                   progress: Callable[[str], None] | None = None) -> tuple[Path, Compilation]:
+    """Write every fragment and the master document; compile it if pdflatex exists.
+
+    ``progress``, if given, receives one line per derivation and per compilation
+    (deriving takes tens of seconds on a cold start).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for key in SECTION_KEYS:
-        write_fragment(key, out)
+    for number, key in enumerate(SECTION_KEYS, start=1):
+        started = time.perf_counter()
+        path = write_fragment(key, out)
+        if progress is not None:
+            progress(f"[{number}/{len(SECTION_KEYS)}] derived {key}: wrote {path.name} "
+                     f"({time.perf_counter() - started:.1f} s)")
     tex = out / f"{MASTER}.tex"
     tex.write_text(master_source())
     if not compile:
         return tex, Compilation(None, "")
-    return tex, compile_pdf(tex)
+    started = time.perf_counter()
+    compiled = compile_pdf(tex)
+    if progress is not None and compiled.pdf is not None:
+        progress(f"compiled {compiled.pdf.name} ({time.perf_counter() - started:.1f} s)")
+    return tex, compiled
 
 
 def sections() -> list[Section]:

@@ -14,16 +14,14 @@ Conventions (``CONVENTIONS.md``; Zhang, Song, Wang, arXiv:2406.16047, Eqs. 1-3):
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
 from .symbols import PARAMETERS, SYMBOLS
+from .values import exact_real
 
 # --------------------------------------------------------------------------
 # Operators
@@ -108,48 +106,20 @@ def battery_hamiltonian(omega0: sp.Expr) -> sp.Matrix:
 def exact_value(name: str, value: Any) -> sp.Expr:
     """Turn a user-supplied parameter value into an exact, real SymPy expression.
 
-    Floats become the rational number of their shortest decimal representation
-    (``1.7 -> 17/10``), so no float ever enters a SymPy expression (floats lose
-    precision at high digits, sympy#8818).
+    Numbers, decimal or ratio strings (``"0.1"``, ``"1/3"``) and real SymPy
+    expressions are accepted, read as :func:`qb_symbolic.values.exact_real` reads
+    them (floats by their shortest decimal representation, ``1.7 -> 17/10``), so
+    ``Battery`` and ``evaluate`` accept the same inputs.
 
     Raises
     ------
     ValueError
-        If the value is not a finite real number or a real SymPy expression.
+        If the value is not a finite real number, numeric string or real SymPy
+        expression, or depends on the time ``t``.
     """
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a real number or SymPy expression, not a bool")
-    if isinstance(value, sp.Basic):
-        expr = sp.sympify(value)
-        if not isinstance(expr, sp.Expr):
-            raise ValueError(f"{name} must be a real SymPy expression; got {value!r}")
-        if expr.has(SYMBOLS["t"]):
-            raise ValueError(f"{name} must not depend on the time t (the Hamiltonian is static)")
-        if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            raise ValueError(f"{name} must be finite; got {expr}")
-        if expr.is_real is not True:
-            raise ValueError(
-                f"{name} = {expr} is not known to be real; declare its symbols with real=True"
-            )
-        if any(isinstance(a, sp.Float) for a in expr.atoms(sp.Float)):
-            expr = sp.nsimplify(expr, rational=True)
-        return expr
-    if isinstance(value, numbers.Integral):
-        return sp.Integer(int(value))
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
-        if value.imag != 0:
-            raise ValueError(f"{name} must be real; got {value!r}")
-        value = value.real
-    if isinstance(value, numbers.Real):
-        as_float = float(value)
-        if not math.isfinite(as_float):
-            raise ValueError(f"{name} must be finite; got {value!r}")
-        return sp.Rational(repr(as_float))
-    raise ValueError(
-        f"{name} must be a real number or a real SymPy expression; got {type(value).__name__}"
-    )
+    if isinstance(value, sp.Basic) and value.has(SYMBOLS["t"]):
+        raise ValueError(f"{name} must not depend on the time t (the Hamiltonian is static)")
+    return exact_real(name, value)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ import sympy as sp
 
 from .dynamics import EvolvedState, evolved_state, partial_trace
 from .models import Battery, battery_hamiltonian, sigma
+from .state_checks import coherence_number, density_matrix, hermitian_operator, steering_number
 from .symbols import t as t_symbol
 
 SQRT3 = sp.sqrt(3)
@@ -77,15 +78,28 @@ def correlation_matrix(state: sp.Matrix) -> sp.Matrix:
     )
 
 
-def coherence_of_state(state: sp.Matrix) -> sp.Expr:
-    """First-order coherence of a two-qubit state from its reduced states (Eqs. 11-12)."""
+def coherence_of_state(state: Any) -> Any:
+    """First-order coherence of a two-qubit state from its reduced states (Eqs. 11-12).
+
+    A SymPy ket or density matrix gives an exact expression; numbers (numpy,
+    lists, ``.full()``) give a float after the checks of
+    :func:`qb_symbolic.state_checks.density_matrix`.
+    """
+    if not isinstance(state, sp.MatrixBase):
+        return coherence_number(state)
     rho = _as_density_matrix(state)
     squares = [2 * (partial_trace(rho, k) ** 2).trace() - 1 for k in (1, 2)]
     return sp.sqrt((squares[0] + squares[1]) / 2)
 
 
-def steering_of_state(state: sp.Matrix) -> sp.Expr:
-    """Largest CJWR violation ``F3_max = sqrt(Tr T^T T)`` (Eq. 10, maximised)."""
+def steering_of_state(state: Any) -> Any:
+    """Largest CJWR violation ``F3_max = sqrt(Tr T^T T)`` (Eq. 10, maximised).
+
+    Exact for a SymPy state, a float for numbers (checked as in
+    :func:`coherence_of_state`).
+    """
+    if not isinstance(state, sp.MatrixBase):
+        return steering_number(state)
     T = correlation_matrix(state)
     return sp.sqrt((T.H * T).trace())
 
@@ -118,28 +132,45 @@ def ergotropy_of_state(rho: Any, hamiltonian: Any) -> Any:
     Raises
     ------
     ValueError
-        For shapes that do not match or a symbolic matrix whose eigenvalues
-        cannot be ordered.
+        For shapes that do not match, a ``rho`` that is not a state (not
+        Hermitian, trace not 1, a negative eigenvalue; exactly for SymPy input,
+        to ``STATE_TOLERANCE`` for numbers), a non-Hermitian ``H``, or a symbolic
+        matrix whose eigenvalues cannot be ordered.
     """
     if isinstance(rho, sp.MatrixBase) or isinstance(hamiltonian, sp.MatrixBase):
-        return _ergotropy_symbolic(sp.Matrix(rho), sp.Matrix(hamiltonian))
+        return _ergotropy_symbolic(_checked_state(sp.Matrix(rho)), sp.Matrix(hamiltonian))
     try:
         import mpmath as mp
 
         if isinstance(rho, mp.matrix):
+            trace = sum(rho[i, i] for i in range(rho.rows))
+            if abs(trace - 1) > mp.mpf(10) ** (-mp.mp.dps // 2):
+                raise ValueError(f"rho must have trace 1; got {mp.nstr(mp.re(trace), 15)}")
+            if mp.mnorm(rho - rho.H, 1) > mp.mpf(10) ** (-mp.mp.dps // 2):
+                raise ValueError("rho is not Hermitian (rho != rho^dagger)")
             p = sorted(mp.eighe(rho)[0], reverse=True)
             e = sorted(mp.eighe(hamiltonian)[0])
             energy = sum((rho * hamiltonian)[i, i] for i in range(rho.rows))
             return mp.re(energy) - sum(a * b for a, b in zip(p, e))
     except ImportError:  # pragma: no cover - mpmath is a dependency
         pass
-    rho_a = np.asarray(rho, dtype=complex)
-    h_a = np.asarray(hamiltonian, dtype=complex)
-    if rho_a.shape != h_a.shape or rho_a.ndim != 2 or rho_a.shape[0] != rho_a.shape[1]:
-        raise ValueError(f"rho and H must be square and of one shape; got {rho_a.shape}, {h_a.shape}")
+    h_a = hermitian_operator(hamiltonian, "H")
+    rho_a = density_matrix(rho, "rho", size=h_a.shape[0])
     p = np.sort(np.linalg.eigvalsh(rho_a))[::-1]
     e = np.sort(np.linalg.eigvalsh(h_a))
     return float(np.real(np.trace(rho_a @ h_a)) - p @ e)
+
+
+def _checked_state(rho: sp.Matrix) -> sp.Matrix:
+    """``rho`` if it is exactly Hermitian with trace 1, else a ValueError."""
+    if rho.shape[0] != rho.shape[1]:
+        raise ValueError(f"rho must be square; got shape {rho.shape}")
+    if any(sp.simplify(e) != 0 for e in (rho - rho.H)):
+        raise ValueError("rho is not Hermitian (rho != rho^dagger)")
+    trace = sp.simplify(rho.trace())
+    if trace != 1:
+        raise ValueError(f"rho must have trace 1; got {trace}")
+    return rho
 
 
 def _ergotropy_symbolic(rho: sp.Matrix, hamiltonian: sp.Matrix) -> sp.Expr:

@@ -5,12 +5,15 @@
 * ``formulas/``: the LaTeX fragments, ``qb_symbolic_formulas.tex`` and its PDF
   (when pdflatex is installed);
 * ``figures/``: Figs. 2, 3(a,b), 3(c), 4, 5, 6, 7 as PNG and PDF;
-* ``claims.md``, ``claims.json``: the paper's statements, decided;
+* ``claims.md``, ``claims.json``: the paper's statements, decided (each one
+  holds, holds only for a range or in part, or fails);
 * ``summary.md``, ``summary.json``: t_min, the largest ergotropy and the largest
   power of every parameter set of the paper's figures;
-* ``index.md``: what each file is.
+* ``index.md``: what each file is, the claims (with the count of each status)
+  and the summary.
 
-It prints one progress line per step.
+It prints one progress line per step; the claims step prints
+:func:`qb_symbolic.claims.headline`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .charging import charging_time, max_power
-from .claims import evaluate_claims, markdown_table, write_claims
+from .claims import evaluate_claims, headline, markdown_table, write_claims
 from .figures import DEFAULT_GAMMA, write_figures
 from .formulas import MASTER, write_document
 
@@ -120,10 +123,10 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
     t0 = step(3, "checking the paper's claims")
     claims = evaluate_claims()
     md, _js = write_claims(out, claims)
-    entries += [("claims.md", "the paper's statements as propositions, with verdicts and numbers"),
+    entries += [("claims.md", "the paper's statements as propositions, with statuses, verdicts and numbers"),
                 ("claims.json", "the same, machine-readable")]
-    held = sum(c.holds for c in claims)
-    done(t0, f"{held} of {len(claims)} claims hold as stated; wrote {md}")
+    claims_headline = headline(claims)
+    done(t0, f"{claims_headline}; wrote {md}")
 
     t0 = step(4, "charging times and largest power for every figure's parameter set")
     rows = summary_rows(gamma)
@@ -140,7 +143,7 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
              "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
              "| file | what it is |", "|---|---|"]
     lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
-    lines += ["", "## Claims", "", markdown_table(claims), "",
+    lines += ["", "## Claims", "", f"{claims_headline}.", "", markdown_table(claims), "",
               "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
     index.write_text("\n".join(lines))
     done(t0, f"{len(entries)} files listed")

@@ -117,7 +117,8 @@ def test_spectral_weights_of_the_grid_path():
 
 def test_derivative_of_kappa_matches_numerical_differentiation():
     rng = random.Random(SEED + 2)
-    from qb_symbolic.evaluate import _mp_stage, _prepare_mpmath
+    from qb_symbolic.precise import point_stage as _mp_stage
+    from qb_symbolic.precise import prepare_point as _prepare_mpmath
 
     ev = codegen.evaluators("general", "mpmath")
     with mp.workdps(40):

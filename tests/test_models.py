@@ -89,7 +89,7 @@ def test_symbols_have_the_papers_names_and_assumptions():
         ("general", {"D": sp.I}, "not known to be real"),
         ("general", {"D": sp.Symbol("t", nonnegative=True)}, "must not depend on the time"),
         ("general", {"J": True}, "not a bool"),
-        ("general", {"J": "1"}, "real number"),
+        ("general", {"J": "one"}, "real number"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_error(model, values, message):

@@ -308,10 +308,11 @@ def test_local_ergotropy_closed_form():
 
 
 def test_bad_states_are_refused():
-    with pytest.raises(ValueError, match="square and of one shape"):
-        ergotropy_of_state(np.eye(3), np.eye(4))
+    with pytest.raises(ValueError, match="must be 4x4"):
+        ergotropy_of_state(np.eye(3) / 3, np.eye(4))
     with pytest.raises(ValueError, match="cannot be ordered"):
         x = sp.Symbol("x", real=True)
-        ergotropy_of_state(sp.Matrix(4, 4, lambda i, j: x if i == j else x / 7), sp.eye(4))
+        symbolic = sp.Matrix(4, 4, lambda i, j: (x if i < 3 else 1 - 3 * x) if i == j else x / 7)
+        ergotropy_of_state(symbolic, sp.eye(4))  # Hermitian, trace 1, eigenvalues unordered
     with pytest.raises(ValueError, match="4-component ket"):
         concurrence_of_pure_state(sp.Matrix([1, 0]))

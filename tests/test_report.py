@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import matplotlib.image as mpimg
 
+from qb_symbolic.claims import STATUSES, ClaimResult, count_statuses, headline
 from qb_symbolic.cli import main
 from qb_symbolic.report import listed_files
+
+#: The claims step's headline: each status counted apart.
+HEADLINE = re.compile(r"(\d+) of (\d+) claims? holds? as stated, (\d+) holds? only for a range or in part, "
+                      r"(\d+) fails?")
 
 
 def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> None:
@@ -36,6 +42,19 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
 
     claims = json.loads((folder / "claims.json").read_text())
     assert {c["id"] for c in claims} >= {"fig2-power", "fig3-power-grows", "fig5-coherence-steering"}
+    # The headline counts each status apart, in the progress line and in the index,
+    # and the counts are those of claims.json and add up to the number of claims.
+    statuses = Counter(c["status"] for c in claims)
+    assert set(statuses) <= set(STATUSES)
+    expected = (statuses["holds"], len(claims), statuses["holds-conditionally"], statuses["fails"])
+    (line,) = [line for line in out.splitlines() if "claims hold" in line]
+    found = HEADLINE.search(line)
+    assert found and tuple(map(int, found.groups())) == expected
+    held, total, conditional, failed = expected
+    assert held + conditional + failed == total == 14
+    assert conditional >= 3  # fig3-power-grows in part, fig6-xyz and fig7-xyz for a gamma range only
+    assert found.group(0) in (folder / "index.md").read_text()
+    assert found.group(0) in (folder / "claims.md").read_text()
     summary = json.loads((folder / "summary.json").read_text())
     parallel = next(r for r in summary if r["model"] == "parallel")
     assert parallel["t_min_exact"] == "pi/2" and parallel["full_charge"]  # Omega = 1
@@ -54,3 +73,19 @@ def test_figure_and_claim_commands(tmp_path, capsys) -> None:
     assert f"wrote {tmp_path / 'c' / 'claims.md'}" in capsys.readouterr().out
     text = (tmp_path / "c" / "claims.md").read_text()
     assert text.count("**Proposition.**") == len(json.loads((tmp_path / "c" / "claims.json").read_text()))
+
+
+def _claim(status: str) -> ClaimResult:
+    return ClaimResult("x", "Fig. 0", "quote", "proposition", f"{status}: numbers", status)
+
+
+def test_headline_counts_each_status_apart() -> None:
+    results = [_claim(s) for s in ("holds", "holds-conditionally", "fails", "holds", "holds-conditionally")]
+    assert count_statuses(results) == {"holds": 2, "holds-conditionally": 2, "fails": 1}
+    assert headline(results) == "2 of 5 claims hold as stated, 2 hold only for a range or in part, 1 fails"
+    assert count_statuses([]) == dict.fromkeys(STATUSES, 0)
+    one = headline([_claim("holds")])
+    assert one == "1 of 1 claim holds as stated, 0 hold only for a range or in part, 0 fail"
+    for text in (headline(results), one):
+        counts = tuple(map(int, HEADLINE.fullmatch(text).groups()))
+        assert counts[0] + counts[2] + counts[3] == counts[1]
