@@ -38,7 +38,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from .codegen import evaluators, physical_range
+from .codegen import evaluators
 from .evaluate import PARAMETER_ORDER, resolve
 from .models import Battery
 from .precise import guard_digits, point_stage, prepare_point
@@ -162,6 +162,7 @@ class _Problem:
         self.omega0 = self.mp_values["omega0"]
         self.rate = float(np.ldexp(fastest_rate(self.nodes), self.exponent))
         self.phase = self.rate * float(self.T)
+        self.scale = 4 * self.omega0  # the capacity: zeta <= 4 omega0
 
     def grid_size(self) -> int:
         """Points of the search grid; a ValueError beyond ``MAX_GRID_POINTS``."""
@@ -177,7 +178,7 @@ class _Problem:
 
     def float_bound(self) -> float:
         """Error bound of the float ergotropy over the window (evaluate's bound)."""
-        return (1e-12 + 1e-14 * self.phase) * self.values["omega0"] * 4
+        return (1e-12 + 1e-14 * self.phase) * float(self.scale)
 
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
@@ -269,23 +270,23 @@ def _maximise(problem: _Problem, target: _Target, first: float,
                            mp.mpf(float(times[i])) + step)
             if 0 < root < problem.T:
                 refined.append((target.value_mp(root), root, False))
-        still_rising = target.rate_mp(problem.T) > TIE_TOLERANCE * 4 * problem.omega0
+        still_rising = target.rate_mp(problem.T) > TIE_TOLERANCE * problem.scale
         refined.append((end_value, problem.T, bool(still_rising)))
         # zeta(0) = P(0) = 0: a battery that never charges has its maximum at t = 0.
         refined.append((mp.mpf(0), mp.mpf(0), False))
         top = max(r[0] for r in refined)
-        ties = [r for r in refined if top - r[0] <= TIE_TOLERANCE * 4 * problem.omega0]
+        ties = [r for r in refined if top - r[0] <= TIE_TOLERANCE * problem.scale]
         value, time, at_end = min(ties, key=lambda r: r[1])
         inv_t = 1 / time if time > 0 else mp.mpf(0)
-        low, high = physical_range(target.quantity, problem.omega0, inv_t)
-        value = min(max(value, low), high)  # off the range only by rounding (< 1e-40)
+        high = problem.scale * (inv_t if target.quantity == "power" else 1)
+        value = min(max(value, mp.mpf(0)), high)  # off the range only by rounding (< 1e-40)
     return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
 def _guess(problem: _Problem, time: mp.mpf) -> sp.Expr | None:
     """``p pi/(q Omega)`` if the digits of ``time`` say so (``q <= EXACT_DENOMINATOR``)."""
-    if problem.values["Omega"] == 0:
-        return None  # no pi/Omega scale to recognise a time in
+    if not isinstance(getattr(problem, "model", None), str) or problem.values["Omega"] == 0:
+        return None  # a user battery, or no pi/Omega scale to recognise a time in
     with mp.workdps(WORKING_DIGITS):
         ratio = time * problem.mp_values["Omega"] / mp.pi
         guess = Fraction(str(mp.nstr(ratio, 45))).limit_denominator(EXACT_DENOMINATOR)
@@ -346,7 +347,21 @@ def _power_target(problem: _Problem, first: float) -> _Target:
                    problem.float_bound() / first)
 
 
-def charging_time(model: str = "general", window: Any = None, *,
+def _problem(model: str, window: Any, battery: Any, params: dict):
+    """The search problem of a preset model, a preset ``Battery`` or a user battery."""
+    if battery is None:
+        return _Problem(model, params, window), model
+    if getattr(battery, "model", None) == "user":
+        from .user_charging import UserProblem
+
+        return UserProblem(battery, params, window), "user"
+    from .evaluate import _preset_values
+
+    model, values = _preset_values(battery, model, params)
+    return _Problem(model, values, window), model
+
+
+def charging_time(model: str = "general", window: Any = None, *, battery: Any = None,
                   progress: Progress | None = None, **params: Any) -> ChargingResult:
     """Time of the largest ergotropy in ``[0, window]`` and whether it is a full charge.
 
@@ -360,6 +375,11 @@ def charging_time(model: str = "general", window: Any = None, *,
     progress
         Called as ``progress(points_done, points_total)`` after each chunk of the
         grid scan (the CLI prints it for long windows).
+    battery
+        Instead of ``model``: a preset ``Battery`` or a user battery
+        (``Battery.from_string`` ...), whose parameters ``params`` then name (its full
+        charge is its capacity ``E_max(H0) - E_min(H0)``; the default window needs a
+        parameter ``Omega``, otherwise give ``window``).
     **params
         Single numbers for ``Omega, J, gamma, Delta, D, omega0`` (defaults as
         in :func:`qb_symbolic.evaluate`).
@@ -376,9 +396,9 @@ def charging_time(model: str = "general", window: Any = None, *,
         For bad parameters, ``Omega = 0`` without a window, a window that is not
         finite and ``> 0``, or one needing more than ``MAX_GRID_POINTS`` points.
     """
-    problem = _Problem(model, params, window)
+    problem, model = _problem(model, window, battery, params)
     value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
-    full = bool(abs(value - 4 * problem.omega0) <= mp.mpf(10) ** -30 * problem.omega0)
+    full = bool(abs(value - problem.scale) <= mp.mpf(10) ** -30 * problem.scale)
     exact, fm = _exact_time(problem, time, lambda zeta: sp.diff(zeta, t_symbol))
     if exact is not None:
         zeta_exact = sp.simplify(fm.explicit(fm.ergotropy).subs(t_symbol, exact))
@@ -387,14 +407,14 @@ def charging_time(model: str = "general", window: Any = None, *,
                           exact, at_end, full, count, ties)
 
 
-def max_power(model: str = "general", window: Any = None, *,
+def max_power(model: str = "general", window: Any = None, *, battery: Any = None,
               progress: Progress | None = None, **params: Any) -> ChargingResult:
     """Time and value of the largest power ``P = zeta/t`` in ``(0, window]``.
 
     The maximum is a root of ``t zeta'(t) - zeta(t)`` (where ``P' = 0``) or the
     window's end. Parameters as for :func:`charging_time`.
     """
-    problem = _Problem(model, params, window)
+    problem, model = _problem(model, window, battery, params)
     first = float(problem.T) / (problem.grid_size() - 1)
     target = _power_target(problem, first)
     value, time, at_end, count, ties = _maximise(problem, target, first, progress)

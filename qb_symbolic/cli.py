@@ -80,6 +80,43 @@ def _add_parameters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _add_user_battery(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hamiltonian", default=None, metavar="TEXT",
+                        help="a battery of your own, e.g. 'B*(ZI + IZ) + J*(XX + YY)' "
+                        "(two-letter Pauli labels, cell 1 first); replaces --model")
+    parser.add_argument("--h0", default=None, metavar="TEXT",
+                        help="with --hamiltonian: the battery Hamiltonian H0 "
+                        "(default omega0*(ZI + IZ))")
+    parser.add_argument("--initial", default="dd",
+                        help="with --hamiltonian: uu, ud, du, dd, phi+, phi-, psi+ or psi- "
+                        "(default dd)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="with --hamiltonian: a parameter value (repeat for each)")
+
+
+def _user_battery(args: argparse.Namespace):
+    """The battery of --hamiltonian and the values of --set, or (None, {})."""
+    if args.hamiltonian is None:
+        for flag, value in (("--h0", args.h0), ("--set", args.set)):
+            if value:
+                raise ValueError(f"{flag} needs --hamiltonian")
+        return None, {}
+    from .models import Battery
+
+    clash = [n for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")
+             if getattr(args, n) is not None]
+    if clash or args.model != "general":
+        raise ValueError("--hamiltonian replaces --model and its parameters: give values "
+                         "with --set NAME=VALUE")
+    values = {}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--set takes NAME=VALUE; got {item!r}")
+        values[name.strip()] = value.strip()
+    return Battery.from_string(args.hamiltonian, H0=args.h0, initial=args.initial), values
+
+
 def _params(args: argparse.Namespace) -> dict[str, Any]:
     return {n: getattr(args, n) for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")}
 
@@ -109,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("quantity", help="energy, ergotropy, power, coherence, steering, "
                         "steerability or concurrence")
     _add_parameters(p_eval)
+    _add_user_battery(p_eval)
     p_eval.add_argument("--t", type=_times, required=True, help="T1,T2,... or start:stop:count")
     p_eval.add_argument("--digits", type=int, default=None,
                         help="evaluate with mpmath at this many digits (values as strings in JSON)")
@@ -191,19 +229,27 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     from .evaluate import check_quantity, evaluate
 
     check_quantity(args.quantity)
+    battery, user_values = _user_battery(args)
     given = _params(args)
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
     times = args.t if args.digits is not None else np.array([float(x) for x in args.t])
-    values = evaluate(args.quantity, times, model=args.model, digits=args.digits, **given)
+    if battery is not None:
+        values = evaluate(args.quantity, times, battery=battery, digits=args.digits,
+                          **user_values)
+        resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
+        model = f"user: {args.hamiltonian}"
+    else:
+        values = evaluate(args.quantity, times, model=args.model, digits=args.digits, **given)
+        resolved, model = _resolved(args.model, given), args.model
     if args.digits is not None:
         shown = [mp.nstr(v, args.digits, strip_zeros=False) for v in values.reshape(-1)]
     else:
         shown = [float(v) + 0.0 for v in np.asarray(values).reshape(-1)]
     return {
         "quantity": args.quantity,
-        "model": args.model,
-        "params": _resolved(args.model, given),
+        "model": model,
+        "params": resolved,
         "t": [float(x) + 0.0 for x in args.t],
         "values": shown,
     }
@@ -272,11 +318,13 @@ def _table(payload: dict[str, Any]) -> str:
     params = ", ".join(f"{k}={v:g}" for k, v in payload["params"].items())
     lines = [f"model {payload['model']} ({params})"]
     if "values" in payload:
-        omega = payload["params"]["Omega"]
-        lines.append(f"{'t':>14}  {'Omega*t':>14}  {payload['quantity']:>24}")
+        omega = payload["params"].get("Omega")
+        scaled = f"{'Omega*t':>14}  " if omega is not None else ""
+        lines.append(f"{'t':>14}  {scaled}{payload['quantity']:>24}")
         for time, value in zip(payload["t"], payload["values"]):
             shown = value if isinstance(value, str) else f"{value:.16g}"
-            lines.append(f"{time:>14.8g}  {omega * time + 0.0:>14.8g}  {shown:>24}")
+            scaled = f"{omega * time + 0.0:>14.8g}  " if omega is not None else ""
+            lines.append(f"{time:>14.8g}  {scaled}{shown:>24}")
     elif "t_min" in payload:
         exact = f"  (exactly {payload['t_min_exact']})" if payload["t_min_exact"] else ""
         lines.append(f"window        [0, {payload['window']:.16g}]")

@@ -318,12 +318,15 @@ def derive_numeric_forms(model: str = "general") -> NumericForms:
 # --------------------------------------------------------------------------
 
 
-def _source_fingerprint() -> str:
+@cache
+def source_fingerprint() -> str:
+    """A digest of the SymPy version and every module of the package (subpackages too),
+    so that a change anywhere derives the cached forms afresh."""
     digest = hashlib.sha256()
     digest.update(sp.__version__.encode())
     here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(here.rglob("*.py")):
+        digest.update(str(path.relative_to(here)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -337,31 +340,41 @@ def cache_directory() -> Path:
     return Path(base) / "qb_symbolic"
 
 
+def disk_cached(name: str, derive: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
+    """``derive()``, pickled under ``name`` in :func:`cache_directory` (keyed by the caller).
+
+    Unreadable, stale or invalid files are ignored (and replaced); a read-only home is
+    not an error: the forms are simply derived again.
+    """
+    path = cache_directory() / name
+    try:
+        with open(path, "rb") as handle:
+            found = pickle.load(handle)
+        if valid(found):
+            return found
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    found = derive()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            pickle.dump(found, tmp)
+        os.replace(tmp.name, path)
+    except OSError:
+        pass
+    return found
+
+
 @cache
 def numeric_forms(model: str = "general") -> NumericForms:
     """The numeric forms of a model: from memory, else from disk, else derived.
 
     The disk cache is keyed by the SymPy version and a hash of this package's
-    source, so a change of either derives afresh. Unreadable or stale files are
-    ignored (and replaced).
+    source, so a change of either derives afresh.
     """
-    path = cache_directory() / f"forms-{_source_fingerprint()}-{model}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            forms = pickle.load(handle)
-        if isinstance(forms, NumericForms) and forms.model == model:
-            return forms
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    forms = derive_numeric_forms(model)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump(forms, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only home is not an error: the forms are simply derived again
-    return forms
+    return disk_cached(f"forms-{source_fingerprint()}-{model}.pickle",
+                       lambda: derive_numeric_forms(model),
+                       lambda f: isinstance(f, NumericForms) and f.model == model)
 
 
 # --------------------------------------------------------------------------

@@ -24,7 +24,7 @@ chunks, and keeps the float path honest:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import mpmath as mp
@@ -35,6 +35,7 @@ from .models import MODELS, check_model_name
 from .precise import evaluate_point
 from .stages import (
     GRID_QUANTITIES,
+    chunk_slices,
     fastest_rate,
     grid_values,
     inverse_time,
@@ -42,6 +43,7 @@ from .stages import (
     quantity_values,
     rescaled,
     scale_exponents,
+    take_block,
     time_stage,
     uniform_step,
 )
@@ -146,33 +148,6 @@ def resolve(model: str, given: Mapping[str, Any], precise: bool = False) -> dict
 # --------------------------------------------------------------------------
 
 
-def chunk_slices(shape: tuple[int, ...], limit: int = CHUNK_POINTS) -> Iterator[tuple]:
-    """Index tuples that tile an array of ``shape`` in blocks of at most ``limit`` points."""
-    if not shape:
-        yield ()
-        return
-    axis = len(shape) - 1
-    while axis > 0 and math.prod(shape[axis:]) <= limit:
-        axis -= 1
-    inner = math.prod(shape[axis + 1:])
-    block = max(1, limit // max(inner, 1))
-    for outer in np.ndindex(*shape[:axis]):
-        for start in range(0, shape[axis], block):
-            yield outer + (slice(start, min(start + block, shape[axis])),)
-
-
-def _take(array: np.ndarray, index: tuple, ndim: int) -> np.ndarray:
-    """The part of a broadcastable ``array`` that meets the output block ``index``."""
-    view = array.reshape((1,) * (ndim - array.ndim) + array.shape)
-    parts = []
-    for size, item in zip(view.shape, index + (slice(None),) * (ndim - len(index))):
-        if size == 1:
-            parts.append(slice(None) if isinstance(item, slice) else 0)
-        else:
-            parts.append(item)
-    return view[tuple(parts)]
-
-
 def _error_bound(quantity: str, omega0, inv_t, phase) -> np.ndarray:
     """The float path's documented absolute error bound (module docstring)."""
     relative = 1e-12 + 1e-14 * phase
@@ -273,8 +248,8 @@ def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
     pending: list[tuple[tuple, np.ndarray, dict, np.ndarray]] = []
     with np.errstate(all="ignore"):  # every value is checked below; beyond-range ones raise
         for index in chunk_slices(out_shape, limit):
-            block_t = _take(t, index, ndim)
-            block_p = {n: _take(params[n], index, ndim) for n in PARAMETER_ORDER}
+            block_t = take_block(t, index, ndim)
+            block_p = {n: take_block(params[n], index, ndim) for n in PARAMETER_ORDER}
             found, rate = _numpy_block(quantities, block_t, block_p, ev)
             shape = np.broadcast_shapes(rate.shape, block_t.shape, block_p["omega0"].shape)
             skip = _unresolved(rate, block_t, shape)
@@ -366,13 +341,9 @@ def evaluate_many(
     t: Any,
     *,
     model: str = "general",
-    Omega: Any = None,
-    J: Any = None,
-    gamma: Any = None,
-    Delta: Any = None,
-    D: Any = None,
-    omega0: Any = None,
+    battery: Any = None,
     digits: int | None = None,
+    **values: Any,
 ) -> dict[str, np.ndarray]:
     """Several quantities at once, sharing the spectral and time stages.
 
@@ -382,16 +353,48 @@ def evaluate_many(
     if isinstance(quantities, str):
         quantities = (quantities,)
     quantities = tuple(check_quantity(q) for q in quantities)
-    given = {"Omega": Omega, "J": J, "gamma": gamma, "Delta": Delta, "D": D, "omega0": omega0}
     precise = digits is not None
     if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
                     or not 1 <= digits <= MAX_DIGITS):
         raise ValueError(f"digits must be a positive integer (1 to {MAX_DIGITS}); got {describe(digits)}")
-    values = resolve(model, given, precise=precise)
+    if battery is not None and getattr(battery, "model", None) == "user":
+        from .user_numeric import evaluate_user
+
+        return evaluate_user(battery, quantities, _check_times(t, precise),
+                             battery.values_for(values), digits)
+    if battery is not None:
+        model, values = _preset_values(battery, model, values)
+    unknown = [n for n in values if n not in PARAMETER_ORDER]
+    if unknown:
+        raise ValueError(f"unknown parameter {unknown[0]!r}; allowed: {', '.join(PARAMETER_ORDER)}")
+    values = resolve(model, values, precise=precise)
     times = _check_times(t, precise)
     if precise:
         return _evaluate_mpmath(quantities, times, model, values, int(digits))
     return _evaluate_numpy(quantities, times, model, values)
+
+
+def _preset_values(battery: Any, model: str, given: dict) -> tuple[str, dict]:
+    """The model and values of a preset ``Battery``: its numbers, then the given ones."""
+    from .models import Battery
+    from .symbols import SYMBOLS
+
+    if not isinstance(battery, Battery):
+        raise ValueError("battery must be a qb_symbolic.Battery (a preset or from_string, "
+                         f"from_paulis, from_matrix); got {type(battery).__name__}")
+    values = dict(given)
+    for name, value in battery.params.items():
+        if value == SYMBOLS[name] or name in battery_fixed(battery):
+            continue
+        if given.get(name) is not None:
+            raise ValueError(f"{name} is fixed by the battery ({name} = {value}); leave it out")
+        values[name] = value
+    return battery.model, values
+
+
+def battery_fixed(battery: Any) -> tuple[str, ...]:
+    """Parameters a preset fixes (its model's own values)."""
+    return tuple(MODELS[battery.model].fixed)
 
 
 def evaluate(
@@ -399,13 +402,9 @@ def evaluate(
     t: Any,
     *,
     model: str = "general",
-    Omega: Any = None,
-    J: Any = None,
-    gamma: Any = None,
-    Delta: Any = None,
-    D: Any = None,
-    omega0: Any = None,
+    battery: Any = None,
     digits: int | None = None,
+    **values: Any,
 ) -> np.ndarray:
     """Evaluate a figure of merit of the charging battery from its closed form.
 
@@ -420,11 +419,17 @@ def evaluate(
         Time(s), ``>= 0`` (hbar = 1; the paper's axes show ``Omega t``).
     model
         ``general`` (default), ``parallel``, ``ising``, ``xxz`` or ``xyz``.
-    Omega, J, gamma, Delta, D, omega0
-        Parameters; numbers or arrays, broadcast with ``t`` and each other
-        (``t[None, :]`` with ``D[:, None]`` gives a (D, t) map). Not given:
-        the model's preset value, else ``Omega = J = omega0 = 1`` and
-        ``gamma = Delta = D = 0``. ``xyz`` needs ``gamma`` and ``Delta``.
+    battery
+        Instead of ``model``: a :class:`qb_symbolic.Battery` (a preset, whose numeric
+        parameters are used) or a user battery from ``Battery.from_string``,
+        ``from_paulis`` or ``from_matrix``, whose parameters are then named by its own
+        symbols (every one must be given, except ``omega0`` of the default H0).
+    **values
+        Parameters by name; numbers or arrays, broadcast with ``t`` and each other
+        (``t[None, :]`` with ``D[:, None]`` gives a (D, t) map). For the presets:
+        ``Omega, J, gamma, Delta, D, omega0``; not given: the model's preset value,
+        else ``Omega = J = omega0 = 1`` and ``gamma = Delta = D = 0``; ``xyz`` needs
+        ``gamma`` and ``Delta``.
     digits
         If given, evaluate with mpmath at this many significant digits and
         return an object array of ``mpmath.mpf`` (floats are read by their
@@ -449,10 +454,8 @@ def evaluate(
     4.0
     """
     check_quantity(quantity)
-    return evaluate_many(
-        (quantity,), t, model=model, Omega=Omega, J=J, gamma=gamma, Delta=Delta, D=D,
-        omega0=omega0, digits=digits,
-    )[quantity]
+    return evaluate_many((quantity,), t, model=model, battery=battery, digits=digits,
+                         **values)[quantity]
 
 
 __all__ = ["MODELS", "QUANTITIES", "check_quantity", "evaluate", "evaluate_many", "resolve"]

@@ -273,3 +273,45 @@ class Battery:
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={value}" for name, value in self.items)
         return f"Battery({self.model!r}, {shown})"
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        """Symbols the battery still depends on, in the declared order (model-object API)."""
+        return tuple(SYMBOLS[n] for n in PARAMETERS if self.params[n] == SYMBOLS[n])
+
+    @staticmethod
+    def from_paulis(terms: Any, *, H0: Any = None, initial: Any = "dd"):
+        """A battery from Pauli terms, e.g. ``{"XI": Omega, "IX": Omega, "XY": D, "YX": -D}``.
+
+        Two-letter labels over I, X, Y, Z, cell 1 first (``"XY"`` is ``sx (x) sy``).
+        ``H0`` (same forms as the Hamiltonian; default ``omega0 (sz1 + sz2)``) and
+        ``initial`` (a label such as ``"dd"``, ``"ud"``, ``"psi+"``, or a normalised
+        4-vector, symbolic allowed). Returns a
+        :class:`qb_symbolic.model.battery.UserBattery`.
+        """
+        from .model.battery import UserBattery
+
+        if not isinstance(terms, Mapping):
+            raise ValueError("from_paulis takes a mapping {label: coefficient}")
+        return UserBattery.build(terms, H0, initial)
+
+    @staticmethod
+    def from_string(text: str, *, H0: Any = None, initial: Any = "dd"):
+        """A battery from text, e.g. ``"B*(ZI + IZ) + J*(XX + YY + Delta*ZZ) + D*(XY - YX)"``.
+
+        Unknown names become real symbols named as written; see :meth:`from_paulis`.
+        """
+        from .model.battery import UserBattery
+
+        if not isinstance(text, str):
+            raise ValueError("from_string takes a string such as 'Omega*(XI + IX) + J*ZZ'")
+        return UserBattery.build(text, H0, initial)
+
+    @staticmethod
+    def from_matrix(H: Any, *, H0: Any = None, initial: Any = "dd"):
+        """A battery from a 4x4 Hermitian matrix (SymPy, numpy, or a QuTiP ``Qobj``)."""
+        from .model.battery import UserBattery
+
+        if isinstance(H, (str, Mapping)):
+            raise ValueError("from_matrix takes a 4x4 matrix; use from_string or from_paulis")
+        return UserBattery.build(H, H0, initial)

@@ -21,7 +21,7 @@ than points and keeps the error at a few ulps per product.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -251,3 +251,30 @@ def grid_values(ev: Evaluators, quantity: str, nodes, omega0, exponent: np.ndarr
         values[:, :fine] = 2.0 * w0[:, None] * first
         values *= inverse_time(t0 + step * np.arange(n_points))
     return values.reshape(param_shape + (n_points,))
+
+
+def chunk_slices(shape: tuple[int, ...], limit: int) -> Iterator[tuple]:
+    """Index tuples that tile an array of ``shape`` in blocks of at most ``limit`` points."""
+    if not shape:
+        yield ()
+        return
+    axis = len(shape) - 1
+    while axis > 0 and math.prod(shape[axis:]) <= limit:
+        axis -= 1
+    inner = math.prod(shape[axis + 1:])
+    block = max(1, limit // max(inner, 1))
+    for outer in np.ndindex(*shape[:axis]):
+        for start in range(0, shape[axis], block):
+            yield outer + (slice(start, min(start + block, shape[axis])),)
+
+
+def take_block(array: np.ndarray, index: tuple, ndim: int) -> np.ndarray:
+    """The part of a broadcastable ``array`` that meets the output block ``index``."""
+    view = array.reshape((1,) * (ndim - array.ndim) + array.shape)
+    parts = []
+    for size, item in zip(view.shape, index + (slice(None),) * (ndim - len(index))):
+        if size == 1:
+            parts.append(slice(None) if isinstance(item, slice) else 0)
+        else:
+            parts.append(item)
+    return view[tuple(parts)]

@@ -244,7 +244,7 @@ def test_disk_cache_is_used_and_keyed(tmp_path, monkeypatch):
     try:
         first = codegen.numeric_forms("xyz")
         files = list(tmp_path.glob("forms-*-xyz.pickle"))
-        assert len(files) == 1 and sp.__version__ and codegen._source_fingerprint() in files[0].name
+        assert len(files) == 1 and sp.__version__ and codegen.source_fingerprint() in files[0].name
         codegen.numeric_forms.cache_clear()
 
         def refuse(model):

@@ -152,10 +152,25 @@ def _is_scalar(C: sp.Matrix) -> bool:
     return all(_number(x) == 0 for x in C - C[0, 0] * sp.eye(C.rows))
 
 
+def _low_degree_spectrum(C: sp.Matrix) -> bool:
+    """True if ``C``'s characteristic polynomial splits into linear factors over Q(i).
+
+    Symmetries have rational spectra (SWAP, ``XX``, ``ZZ``: +-1). A constant ``H`` (no
+    parameters) is in its own commutant: splitting by it would need its eigenvectors in
+    radicals (slow to normalise exactly, and no simpler than the roots themselves), so
+    such an element is not used to split; the roots of the block do that job.
+    """
+    variable = sp.Symbol("x_spectral")  # a Dummy is not kept by charpoly's PurePoly
+    polynomial = C.charpoly(variable).as_expr()
+    options = {"extension": sp.I} if polynomial.has(sp.I) else {}
+    _, factors = sp.factor_list(polynomial, variable, **options)
+    return all(sp.degree(f, variable) <= 1 for f, _ in factors)
+
+
 def _split(B: sp.Matrix, X: sp.Matrix) -> list[sp.Matrix]:
     """Split the space spanned by the orthonormal columns of ``B`` by ``B^dag X B``."""
     C = (B.H * X * B).applyfunc(_number)
-    if _is_scalar(C):
+    if _is_scalar(C) or not _low_degree_spectrum(C):
         return [B]
     try:
         eigen = C.eigenvects(simplify=True)

@@ -1,0 +1,292 @@
+"""Numbers for any battery from its closed forms: numpy (broadcasting) and mpmath (digits=).
+
+The closed forms of :mod:`qb_symbolic.symbolic.evolution` are generated once per
+battery (``lambdify`` with ``cse=True``, argument order from the battery's declared
+parameter tuple, expressions cached in memory and pickled on disk keyed by the
+battery's digest, the SymPy version and the package source), in three stages:
+
+1. **roots** (per parameter point): each populated block's eigenvalues, closed form
+   (Viete, factored or Ferrari; radicands clamped to their proved ranges);
+2. **Newton vectors** (per parameter point): ``w_m = U_b prod_{j<m}(H_b - y_j) c_b``,
+   polynomials in the parameters and the roots;
+3. **time** (per point): ``psi(t) = sum_b sum_m E[y_0..y_m](t) w_m`` with the divided
+   differences of ``e^{-izt}`` from :mod:`qb_symbolic.divided`, accurate however
+   close the roots come (no ``0/0`` at degeneracies).
+
+From ``psi``: ``<H0>``, the ergotropy ``<H0> - E_min(H0)`` (pure state; E_min from the
+closed-form eigenvalues of H0), the power, the concurrence ``2|ad - bc|``, and the
+pure-state identities ``Q = sqrt(1 - C^2)``, ``F3_max = sqrt(1 + 2 C^2)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from .codegen import disk_cached, generate, source_fingerprint
+from .divided import exp_divided_differences, exp_divided_differences_mp, stable_order
+from .symbolic.evolution import evolution
+
+QUANTITIES: tuple[str, ...] = (
+    "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
+)
+#: Largest phase max_k |y_k t| (radians) the float path answers (as for the presets).
+PHASE_LIMIT = 1e9
+
+
+@dataclass(frozen=True)
+class UserForms:
+    """The expressions the evaluators are generated from (picklable)."""
+
+    key: str
+    params: tuple[sp.Symbol, ...]
+    nodes: tuple[tuple[sp.Symbol, ...], ...]
+    roots: tuple[tuple[sp.Expr, ...], ...]
+    newton: tuple[tuple[sp.Expr, ...], ...]
+    energy_matrix: tuple[sp.Expr, ...]
+    energies: tuple[sp.Expr, ...]
+    hamiltonian: tuple[sp.Expr, ...] = ()
+
+
+def derive_user_forms(battery) -> UserForms:
+    """Derive the three stages of a battery (seconds; see :func:`user_forms`)."""
+    ev = evolution(battery)
+    return UserForms(
+        battery.key(),
+        tuple(battery.parameters),
+        tuple(b.nodes for b in ev.blocks),
+        tuple(b.roots.explicit(clip=True) for b in ev.blocks),
+        tuple(tuple(e for w in b.newton for e in w) for b in ev.blocks),
+        tuple(sp.Matrix(battery.energy_operator)),
+        ev.energies.explicit(clip=True),
+        tuple(sp.Matrix(battery.hamiltonian)),
+    )
+
+
+@cache
+def user_forms(battery) -> UserForms:
+    """The forms of a battery: from memory, else from disk, else derived."""
+    key = battery.key()
+    return disk_cached(f"user-{source_fingerprint()}-{key}.pickle",
+                       lambda: derive_user_forms(battery),
+                       lambda f: isinstance(f, UserForms) and f.key == key)
+
+
+@dataclass(frozen=True)
+class UserEvaluators:
+    """Generated functions of one battery and backend (argument order: ``params``)."""
+
+    params: tuple[sp.Symbol, ...]
+    roots: tuple[Any, ...]
+    newton: tuple[Any, ...]
+    energy_matrix: Any
+    energies: Any
+    sizes: tuple[int, ...]
+    hamiltonian: Any
+
+
+@cache
+def user_evaluators(battery, backend: str = "numpy") -> UserEvaluators:
+    """Generated (and cached) functions of a battery; ``backend`` numpy or mpmath."""
+    forms = user_forms(battery)
+    p = forms.params
+    return UserEvaluators(
+        p,
+        tuple(generate(p, list(r), backend, f"roots of block {b}")
+              for b, r in enumerate(forms.roots)),
+        tuple(generate(p + n, list(w), backend, f"Newton vectors of block {b}")
+              for b, (n, w) in enumerate(zip(forms.nodes, forms.newton))),
+        generate(p, list(forms.energy_matrix), backend, "H0"),
+        generate(p, list(forms.energies), backend, "eigenvalues of H0"),
+        tuple(len(n) for n in forms.nodes),
+        generate(p, list(forms.hamiltonian), backend, "H"),
+    )
+
+
+def _quantities(quantities: Sequence[str], psi, h0, energies, inv_t, lib) -> dict:
+    """Every quantity from the state (``lib``: numpy or the mpmath shim)."""
+    energy = lib.real(sum(lib.conj(psi[i]) * h0[4 * i + j] * psi[j]
+                          for i in range(4) for j in range(4)))
+    low, high = lib.min(energies), lib.max(energies)
+    concurrence = lib.clip(2 * abs(psi[0] * psi[3] - psi[1] * psi[2]), 0, 1)
+    ergotropy = lib.clip(energy - low, 0, high - low)
+    steering = lib.sqrt(1 + 2 * concurrence**2)
+    table = {
+        "energy": lib.clip(energy, low, high), "ergotropy": ergotropy,
+        "power": ergotropy * inv_t, "concurrence": concurrence,
+        "coherence": lib.sqrt(1 - concurrence**2), "steering": steering,
+        "steerability": (steering - 1) / (lib.sqrt(3) - 1),
+    }
+    return {q: table[q] for q in quantities}
+
+
+class _NumpyLib:
+    real, conj, sqrt = staticmethod(np.real), staticmethod(np.conj), staticmethod(np.sqrt)
+    clip = staticmethod(np.clip)
+
+    @staticmethod
+    def min(values):
+        return np.min(np.broadcast_arrays(*values), axis=0)
+
+    @staticmethod
+    def max(values):
+        return np.max(np.broadcast_arrays(*values), axis=0)
+
+
+class _MpLib:
+    real, conj, sqrt = staticmethod(mp.re), staticmethod(mp.conj), staticmethod(mp.sqrt)
+    min, max = staticmethod(min), staticmethod(max)
+
+    @staticmethod
+    def clip(value, low, high):
+        return min(max(value, low), high)
+
+
+def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
+    """``psi(t)`` as a list of 4 complex arrays (broadcast of the parameters and t).
+
+    Roots and Newton vectors are computed once per parameter point (the parameters'
+    own broadcast shape), the divided differences once per (point, time).
+    """
+    points = np.broadcast_shapes(*(np.shape(p) for p in params))
+    shape = np.broadcast_shapes(t.shape, points)
+    psi = [np.zeros(shape, complex) for _ in range(4)]
+    phase = np.zeros(shape)
+    for roots, newton, n in zip(ev.roots, ev.newton, ev.sizes):
+        stacked = np.stack([np.broadcast_to(np.asarray(r, float), points) for r in roots(*params)],
+                           axis=-1)
+        # Leja order keeps the Newton terms small (close roots never adjacent).
+        stacked = np.take_along_axis(stacked, stable_order(stacked), axis=-1)
+        vectors = newton(*params, *(stacked[..., k] for k in range(n)))
+        differences = exp_divided_differences(np.broadcast_to(stacked, shape + (n,)),
+                                               np.broadcast_to(t, shape))
+        for m in range(n):
+            for i in range(4):
+                psi[i] += differences[..., m] * np.asarray(vectors[4 * m + i], complex)
+        phase = np.maximum(phase, np.max(np.abs(stacked), axis=-1) * t)
+    if not np.all(phase <= PHASE_LIMIT):
+        raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
+                         "double precision; use digits= for the mpmath path")
+    return psi
+
+
+def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
+                        values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The quantities of a user battery on broadcast arrays (float path)."""
+    ev = user_evaluators(battery, "numpy")
+    params = [np.asarray(values[s.name], float) for s in ev.params]
+    with np.errstate(all="ignore"):
+        psi = user_state(ev, params, t)
+        shape = psi[0].shape
+        h0 = [np.asarray(e, float) for e in ev.energy_matrix(*params)]
+        energies = [np.asarray(e, float) for e in ev.energies(*params)]
+        inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
+        found = _quantities(quantities, psi, h0, energies, inv_t, _NumpyLib)
+    out = {q: np.array(np.broadcast_to(v, shape), dtype=float) + 0.0 for q, v in found.items()}
+    for q, v in out.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
+    return out
+
+
+def _guard(ev: UserEvaluators, values: Mapping[str, Any], t: Any) -> int:
+    """Guard digits: 12 plus one per decade of the phase ``max |lambda| t``."""
+    from .values import to_mpf
+
+    with mp.workdps(15):
+        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
+        time = to_mpf("t", t)
+        scale = max([abs(mp.re(r)) for roots in ev.roots for r in roots(*params)] + [mp.mpf(1)])
+        return 12 + int(mp.ceil(mp.log10(1 + scale * abs(time))))
+
+
+def _leja(nodes: list) -> list:
+    """Leja order of a few nodes: farthest from the mean first, then the farthest from
+    those taken (by product of distances); the Newton terms then stay small."""
+    mean = sum(nodes) / len(nodes)
+    order = [max(nodes, key=lambda y: abs(y - mean))]
+    rest = list(nodes)
+    rest.remove(order[0])
+    while rest:
+        best = max(rest, key=lambda y: mp.fprod(abs(y - x) for x in order))
+        order.append(best)
+        rest.remove(best)
+    return order
+
+
+def state_mp(ev: UserEvaluators, params: Sequence[mp.mpf], time: mp.mpf) -> list:
+    psi = [mp.mpc(0)] * 4
+    for roots, newton, n in zip(ev.roots, ev.newton, ev.sizes):
+        nodes = _leja([mp.re(r) for r in roots(*params)])
+        vectors = newton(*params, *nodes)
+        differences = exp_divided_differences_mp(nodes, time)
+        for m in range(n):
+            for i in range(4):
+                psi[i] += differences[m] * vectors[4 * m + i]
+    return psi
+
+
+def user_state_point(battery, values: Mapping[str, Any], t: Any, digits: int) -> list:
+    """``psi(t)`` at one point with mpmath (4 ``mpc``), correct to about ``digits`` digits."""
+    from .values import to_mpf
+
+    ev = user_evaluators(battery, "mpmath")
+    with mp.workdps(digits + _guard(ev, values, t)):
+        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
+        psi = state_mp(ev, params, to_mpf("t", t))
+    with mp.workdps(digits):
+        return [+a for a in psi]
+
+
+def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t: Any,
+                        digits: int) -> dict[str, mp.mpf]:
+    """The quantities at one point with mpmath, correct to about ``digits`` digits."""
+    from .values import to_mpf
+
+    ev = user_evaluators(battery, "mpmath")
+    with mp.workdps(digits + _guard(ev, values, t)):
+        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
+        time = to_mpf("t", t)
+        psi = state_mp(ev, params, time)
+        h0 = list(ev.energy_matrix(*params))
+        energies = [mp.re(e) for e in ev.energies(*params)]
+        inv_t = 1 / time if time > 0 else mp.mpf(0)
+        found = _quantities(quantities, psi, h0, energies, inv_t, _MpLib)
+    with mp.workdps(digits):
+        return {q: +mp.re(v) for q, v in found.items()}
+
+
+def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[str, Any],
+                  digits: int | None) -> dict[str, np.ndarray]:
+    """Quantities of a user battery: float path in chunks, or mpmath per point."""
+    from .stages import chunk_slices, take_block
+    from .values import real_array
+
+    if digits is not None:
+        objs = [np.asarray(values[s.name], dtype=object) for s in battery.parameters]
+        t_obj = np.asarray(t, dtype=object)
+        shape = np.broadcast_shapes(t_obj.shape, *(o.shape for o in objs))
+        out = {q: np.empty(shape, dtype=object) for q in quantities}
+        for index in np.ndindex(shape):
+            point = {s.name: np.broadcast_to(o, shape)[index]
+                     for s, o in zip(battery.parameters, objs)}
+            found = evaluate_user_point(battery, quantities, point,
+                                        np.broadcast_to(t_obj, shape)[index], digits)
+            for q in quantities:
+                out[q][index] = found[q]
+        return out
+    arrays = {n: real_array(n, v) for n, v in values.items()}
+    shape = np.broadcast_shapes(t.shape, *(a.shape for a in arrays.values()))
+    out = {q: np.empty(shape) for q in quantities}
+    for index in chunk_slices(shape, 1 << 16):
+        block = {n: take_block(a, index, len(shape)) for n, a in arrays.items()}
+        found = evaluate_user_numpy(battery, quantities, take_block(t, index, len(shape)), block)
+        for q in quantities:
+            out[q][index + (Ellipsis,)] = found[q]
+    return out
