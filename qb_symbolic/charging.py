@@ -183,8 +183,8 @@ class _Problem:
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
             kappa, dkappa = kappa_and_rate(self.ev_np, self.nodes, np.ldexp(t, self.exponent))
-        w0 = self.values["omega0"]
-        return 2 * w0 * kappa.real, 2 * w0 * np.ldexp(dkappa.real, self.exponent)
+            w0 = self.values["omega0"]
+            return 2 * w0 * kappa.real, 2 * w0 * np.ldexp(dkappa.real, self.exponent)
 
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
         kappa, _, _, _, dkappa = point_stage(self.ev_mp, self.point, t)

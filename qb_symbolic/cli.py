@@ -50,7 +50,7 @@ def _count(text: str) -> int:
     return int(value)
 
 
-def _times(text: str) -> list[str]:
+def _times(text: str) -> list[str] | np.ndarray:
     """``T1,T2,...`` or ``start:stop:count`` (inclusive, like numpy.linspace).
 
     Listed times are kept as written, so ``--digits`` reads ``0.1`` as one tenth.
@@ -60,7 +60,7 @@ def _times(text: str) -> list[str]:
         if ":" in text:
             start, stop, count = text.split(":")
             a, b = _number(start), _number(stop)
-            return [repr(float(x)) for x in np.linspace(a, b, _count(count))]
+            return np.linspace(a, b, _count(count))  # floats: exact decimals need a list
         times = [x.strip() for x in text.split(",")]
         if not any(times) or not all(times):
             raise ValueError
@@ -233,7 +233,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     given = _params(args)
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
-    times = args.t if args.digits is not None else np.array([float(x) for x in args.t])
+    times = args.t if args.digits is not None else np.asarray(args.t, dtype=float)
     if battery is not None:
         values = evaluate(args.quantity, times, battery=battery, digits=args.digits,
                           **user_values)
@@ -250,7 +250,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
         "quantity": args.quantity,
         "model": model,
         "params": resolved,
-        "t": [float(x) + 0.0 for x in args.t],
+        "t": [float(x) + 0.0 for x in np.asarray(args.t, dtype=float).reshape(-1)],
         "values": shown,
     }
 
