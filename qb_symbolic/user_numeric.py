@@ -52,6 +52,7 @@ class UserForms:
     energy_matrix: tuple[sp.Expr, ...]
     energies: tuple[sp.Expr, ...]
     hamiltonian: tuple[sp.Expr, ...] = ()
+    blocks: tuple[tuple[sp.Expr, ...], ...] = ()
 
 
 def derive_user_forms(battery) -> UserForms:
@@ -66,6 +67,7 @@ def derive_user_forms(battery) -> UserForms:
         tuple(sp.Matrix(battery.energy_operator)),
         ev.energies.explicit(clip=True),
         tuple(sp.Matrix(battery.hamiltonian)),
+        tuple(tuple(b.matrix) for b in ev.blocks),
     )
 
 
@@ -89,6 +91,7 @@ class UserEvaluators:
     energies: Any
     sizes: tuple[int, ...]
     hamiltonian: Any
+    blocks: tuple[Any, ...]
 
 
 @cache
@@ -106,6 +109,7 @@ def user_evaluators(battery, backend: str = "numpy") -> UserEvaluators:
         generate(p, list(forms.energies), backend, "eigenvalues of H0"),
         tuple(len(n) for n in forms.nodes),
         generate(p, list(forms.hamiltonian), backend, "H"),
+        tuple(generate(p, list(m), backend, f"block {b} of H") for b, m in enumerate(forms.blocks)),
     )
 
 
@@ -148,6 +152,30 @@ class _MpLib:
         return min(max(value, low), high)
 
 
+#: Relative gap below which a root pair of a 3- or 4-block is taken from ``eigvalsh`` of
+#: the closed-form block instead of the radicals: near a double root the Viete and
+#: Ferrari forms lose about half the digits (sqrt(eps)) and at one they are 0/0.
+NEAR_DEGENERATE = 1e-4
+
+
+def _repair_roots(stacked: np.ndarray, block, params, n: int, points: tuple) -> np.ndarray:
+    """The closed-form roots, with near-degenerate or non-finite points re-solved by
+    ``eigvalsh`` of the block matrix (itself a closed form) at those points only."""
+    if n < 3:
+        return stacked
+    ordered = np.sort(stacked, axis=-1)
+    spread = np.maximum(ordered[..., -1] - ordered[..., 0], np.finfo(float).tiny)
+    bad = ~np.all(np.isfinite(stacked), axis=-1)
+    bad |= np.min(np.diff(ordered, axis=-1), axis=-1) < NEAR_DEGENERATE * spread
+    if not np.any(bad):
+        return stacked
+    entries = [np.broadcast_to(np.asarray(e, complex), points)[bad] for e in block(*params)]
+    matrices = np.stack(entries, axis=-1).reshape(-1, n, n)
+    repaired = np.array(stacked)
+    repaired[bad] = np.linalg.eigvalsh(matrices)[:, ::-1]
+    return repaired
+
+
 def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
     """``psi(t)`` as a list of 4 complex arrays (broadcast of the parameters and t).
 
@@ -158,9 +186,10 @@ def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
     shape = np.broadcast_shapes(t.shape, points)
     psi = [np.zeros(shape, complex) for _ in range(4)]
     phase = np.zeros(shape)
-    for roots, newton, n in zip(ev.roots, ev.newton, ev.sizes):
+    for roots, newton, n, block in zip(ev.roots, ev.newton, ev.sizes, ev.blocks):
         stacked = np.stack([np.broadcast_to(np.asarray(r, float), points) for r in roots(*params)],
                            axis=-1)
+        stacked = _repair_roots(stacked, block, params, n, points)
         # Leja order keeps the Newton terms small (close roots never adjacent).
         stacked = np.take_along_axis(stacked, stable_order(stacked), axis=-1)
         vectors = newton(*params, *(stacked[..., k] for k in range(n)))

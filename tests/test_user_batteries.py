@@ -211,3 +211,25 @@ def test_cli_takes_a_hamiltonian(capsys):
         assert main(bad) == 2
         err = capsys.readouterr().err
         assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("spectrum", [(-1, -1, sp.Rational(2, 3), 4), (-1, -1, 2, 2)])
+def test_near_degenerate_four_blocks_keep_1e_10(spectrum):
+    # H(a) = R diag(spectrum) R + a W: one Ferrari 4-block with an exact double root (or
+    # two, where the Ferrari form is 0/0) at a = 0 and gaps ~a nearby; numpy ergotropy
+    # against eigh (benchmarks/accuracy.py runs more).
+    a = sp.Symbol("a", real=True)
+    v = sp.Matrix([1, 2, -1, 3])
+    R = sp.eye(4) - 2 * v * v.T / (v.T * v)[0]
+    base = R * sp.diag(*spectrum) * R
+    W = sp.Matrix([[1, 2, 0, -1], [2, -3, 1, 0], [0, 1, 2, 1], [-1, 0, 1, 1]]) / 3
+    battery = qb.Battery.from_matrix(base + a * W, initial=[sp.Rational(1, 2)] * 4)
+    assert [b.roots.kind for b in evolution(battery).blocks] == ["quartic-ferrari"]
+    t = np.linspace(0, 30, 301)
+    for eps in (0.0, 1e-12, 1e-9, 1e-6):
+        h = np.array(base.evalf(), dtype=float) + eps * np.array(W.evalf(), dtype=float)
+        w, V = np.linalg.eigh(h)
+        psi = V @ (np.exp(-1j * np.outer(w, t)) * (V.conj().T @ (np.ones(4) / 2))[:, None])
+        reference = 2 * np.abs(psi[0]) ** 2 - 2 * np.abs(psi[3]) ** 2 + 2
+        found = qb.evaluate("ergotropy", t, battery=battery, a=eps)
+        assert np.all(np.isfinite(found)) and np.max(np.abs(found - reference)) < 1e-10, eps
