@@ -1,6 +1,6 @@
 """Accuracy harness: the numpy evaluators against mpmath at 50 digits.
 
-For every point of every set it compares all quantities of ``qb_symbolic.evaluate``
+For every point of every set it compares all quantities of ``qb_symbolic.numeric.evaluate``
 in double precision with the same closed forms evaluated by mpmath at 50 digits
 (``digits=50``, fed the identical binary inputs), and checks
 

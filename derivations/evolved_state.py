@@ -10,7 +10,7 @@ from pathlib import Path
 # Run from a source checkout without installing: the package sits next to this folder.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qb_symbolic.formulas import fragment_script
+from qb_symbolic.paper.formulas import fragment_script
 
 if __name__ == "__main__":
     sys.exit(fragment_script("evolved_state", sys.argv[1:]))

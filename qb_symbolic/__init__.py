@@ -5,18 +5,25 @@ Heisenberg XYZ interaction with a z-axis Dzyaloshinskii-Moriya term, charged by
 a transverse field from the empty state ``|dd>``. Conventions: CONVENTIONS.md
 (restated in the README).
 
-Layers, one direction of imports::
+Layers, one direction of imports (checked by tests/test_layers.py)::
 
-    symbols, models  ->  subspaces  ->  spectrum  ->  dynamics  ->  quantities
-        ->  codegen  ->  evaluate, charging  ->  cli
+    core  ->  model  ->  symbolic  ->  numeric  ->  export  ->  paper  ->  cli
+
+``core``: symbols, exact values, Pauli algebra; ``model``: the battery objects (presets,
+Pauli/string/matrix input, states); ``symbolic``: structure, blocks, roots, spectrum,
+evolution, figures of merit (SymPy, exact); ``numeric``: code generation, disk cache,
+numpy/mpmath evaluation, uniform grids, charging times; ``export``: the LaTeX printer and
+the formulas document of any battery; ``paper``: the paper's sections, figures, claims and
+report; ``cli``: the ``qb-symbolic`` command.
 """
 
-from .charging import ChargingResult, charging_time, max_power
-from .codegen import QUANTITIES
-from .dynamics import EvolvedState, evolved_state, partial_trace
-from .evaluate import evaluate, evaluate_many
-from .models import MODELS, Battery
-from .quantities import (
+from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
+from .model.presets import MODELS, Battery
+from .numeric.charging import ChargingResult, charging_time, max_power
+from .numeric.codegen import QUANTITIES
+from .numeric.evaluate import evaluate, evaluate_many
+from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
+from .symbolic.quantities import (
     FiguresOfMerit,
     coherence_of_state,
     concurrence_of_pure_state,
@@ -24,9 +31,8 @@ from .quantities import (
     figures_of_merit,
     steering_of_state,
 )
-from .spectrum import Eigensystem, eigensystem
-from .subspaces import block_decomposition, symmetry_adapted_basis
-from .symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
+from .symbolic.spectrum import Eigensystem, eigensystem
+from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 
 __version__ = "0.1.0"
 

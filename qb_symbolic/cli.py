@@ -101,7 +101,7 @@ def _user_battery(args: argparse.Namespace):
             if value:
                 raise ValueError(f"{flag} needs --hamiltonian")
         return None, {}
-    from .models import Battery
+    from .model.presets import Battery
 
     clash = [n for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")
              if getattr(args, n) is not None]
@@ -122,7 +122,7 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _resolved(model: str, given: dict[str, Any]) -> dict[str, float]:
-    from .evaluate import resolve
+    from .numeric.evaluate import resolve
 
     return {k: float(v) + 0.0 for k, v in resolve(model, given).items()}
 
@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _gamma(args: argparse.Namespace) -> float:
-    from .figures import DEFAULT_GAMMA, _check_gamma
+    from .paper.figures import DEFAULT_GAMMA, _check_gamma
 
     gamma = DEFAULT_GAMMA if args.gamma is None else args.gamma
     _check_gamma(gamma)
@@ -184,21 +184,21 @@ def _gamma(args: argparse.Namespace) -> float:
 
 
 def _run_figures(args: argparse.Namespace) -> str:
-    from .figures import write_figures
+    from .paper.figures import write_figures
 
     results = write_figures(args.out, gamma=_gamma(args))
     return "\n".join(f"wrote {path}" for r in results for path in r.files)
 
 
 def _run_claims(args: argparse.Namespace) -> str:
-    from .claims import write_claims
+    from .paper.claims import write_claims
 
     md, js = write_claims(args.out)
     return f"wrote {md}\nwrote {js}"
 
 
 def _run_report(args: argparse.Namespace) -> str:
-    from .report import run_report
+    from .paper.report import run_report
 
     gamma = _gamma(args)
     run_report(args.out, progress=lambda line: print(line, flush=True), gamma=gamma)
@@ -208,7 +208,7 @@ def _run_report(args: argparse.Namespace) -> str:
 def _run_latex(args: argparse.Namespace) -> str:
     from pathlib import Path
 
-    from .formulas import MASTER, check_snippet, snippet_png, write_document
+    from .paper.formulas import MASTER, check_snippet, snippet_png, write_document
 
     if args.png:
         check_snippet(args.png)
@@ -226,7 +226,7 @@ def _run_latex(args: argparse.Namespace) -> str:
 
 
 def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
-    from .evaluate import check_quantity, evaluate
+    from .numeric.evaluate import check_quantity, evaluate
 
     check_quantity(args.quantity)
     battery, user_values = _user_battery(args)
@@ -276,7 +276,7 @@ def _scan_progress():
 
 
 def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
-    from .charging import charging_time
+    from .numeric.charging import charging_time
 
     result = charging_time(args.model, window=args.window, progress=_scan_progress(), **_params(args))
     return {
@@ -296,7 +296,7 @@ def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
-    from .charging import max_power
+    from .numeric.charging import max_power
 
     result = max_power(args.model, window=args.window, progress=_scan_progress(), **_params(args))
     return {

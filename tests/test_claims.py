@@ -1,6 +1,6 @@
 """Every claim of the report, recomputed independently.
 
-The package decides each claim from its closed forms (qb_symbolic.claims). Here
+The package decides each claim from its closed forms (qb_symbolic.paper.claims). Here
 each verdict is recomputed from tests/reference_numpy.py (numpy eigh of the 4x4
 Hamiltonian, figures of merit from their definitions) or from a hand
 calculation, and must agree with the report, status included: a claim true in
@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 import reference_numpy as ref
 
-from qb_symbolic.claims import CLAIMS, GAMMA_SCAN, STATUSES, ClaimResult, decide, write_claims
-from qb_symbolic.figures import DEFAULT_GAMMA
+from qb_symbolic.paper.claims import CLAIMS, GAMMA_SCAN, STATUSES, ClaimResult, decide, write_claims
+from qb_symbolic.paper.figures import DEFAULT_GAMMA
 
 T_MIN = np.pi / 2
 GRID = np.linspace(0, T_MIN, 3001)

@@ -8,7 +8,7 @@ import pytest
 import reference_numpy as ref
 
 from qb_symbolic import evaluate
-from qb_symbolic.figures import DEFAULT_GAMMA, FIGURES, MAP_POINTS, fig3c, fig6
+from qb_symbolic.paper.figures import DEFAULT_GAMMA, FIGURES, MAP_POINTS, fig3c, fig6
 
 #: The figures' arrays are evaluate's own output, so they agree to rounding.
 SAME = {"rtol": 1e-12, "atol": 1e-12}

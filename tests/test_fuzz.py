@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import qb_symbolic as qb
 from qb_symbolic.cli import main
-from qb_symbolic.evaluate import resolve
+from qb_symbolic.numeric.evaluate import resolve
 
 SCALE = float(os.environ.get("QB_FUZZ_SCALE", "1"))
 COMMON = {"derandomize": True, "database": None, "deadline": timedelta(seconds=30),

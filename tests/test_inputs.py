@@ -16,8 +16,9 @@ import pytest
 import sympy as sp
 from conftest import SEED
 
-from qb_symbolic import symbols as package_symbols
+from qb_symbolic.core import symbols as package_symbols
 from qb_symbolic.core.pauli import ket, pauli_decomposition, pauli_string, sigma
+from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma
 from qb_symbolic.model.inputs import (
     check_hermitian,
     hamiltonian_from_matrix,
@@ -27,7 +28,6 @@ from qb_symbolic.model.inputs import (
     parse_pauli_terms,
     to_matrix,
 )
-from qb_symbolic.symbols import D, Delta, J, Omega, gamma
 
 I2 = sp.Matrix([[1, 0], [0, 1]])
 SX = sp.Matrix([[0, 1], [1, 0]])

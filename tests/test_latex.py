@@ -1,11 +1,11 @@
 """The LaTeX export: it compiles, it fits, and every printed formula is right.
 
-Round trip: each :class:`qb_symbolic.latex.Formula` carries a claim (what its
+Round trip: each :class:`qb_symbolic.export.latex.Formula` carries a claim (what its
 left-hand side is). The SymPy expression it was printed from, with every named
 intermediate substituted back, is evaluated with mpmath and compared with an
 independent number for that claim:
 
-* quantities (zeta, P, C, Q, F_3, S): :func:`qb_symbolic.evaluate` (itself tested
+* quantities (zeta, P, C, Q, F_3, S): :func:`qb_symbolic.numeric.evaluate` (itself tested
   against QuTiP and an mpmath ``expm`` in test_quantities/test_codegen);
 * eigenvalues: ``mpmath.eigh`` of the 4x4 Hamiltonian built from Pauli matrices
   in conftest (not from the package);
@@ -32,11 +32,11 @@ import sympy as sp
 from conftest import SEED, mp_evolved_state, mp_hamiltonian
 
 from qb_symbolic import charging_time, evaluate
-from qb_symbolic.formulas import MASTER, fragment, write_document
-from qb_symbolic.latex import Formula, check_exact, tex
-from qb_symbolic.models import MODELS
-from qb_symbolic.sections import SECTION_KEYS, build, lam
-from qb_symbolic.symbols import SYMBOLS
+from qb_symbolic.core.symbols import SYMBOLS
+from qb_symbolic.export.latex import Formula, check_exact, tex
+from qb_symbolic.model.presets import MODELS
+from qb_symbolic.paper.formulas import MASTER, fragment, write_document
+from qb_symbolic.paper.sections import SECTION_KEYS, build, lam
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -311,7 +311,7 @@ def test_derivation_scripts_run_on_their_own(tmp_path) -> None:
 
 def test_snippet_png_of_a_section(compiled) -> None:
     """The README's picture: a cropped PNG of one model's ergotropy section."""
-    from qb_symbolic.formulas import snippet_png
+    from qb_symbolic.paper.formulas import snippet_png
 
     tex_path, _ = compiled
     png = snippet_png("ergotropy-ising", tex_path.parent, dpi=100)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from qb_symbolic.models import Battery, battery_hamiltonian, exact_value, ket, sigma
-from qb_symbolic.symbols import D, Delta, J, Omega, gamma, omega0
+from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma, omega0
+from qb_symbolic.model.presets import Battery, battery_hamiltonian, exact_value, ket, sigma
 
 
 def test_general_hamiltonian_matches_hand_calculation():

@@ -11,9 +11,10 @@ import sympy as sp
 from conftest import SEED
 
 from qb_symbolic import evaluate
-from qb_symbolic.dynamics import evolved_state, partial_trace
-from qb_symbolic.models import Battery
-from qb_symbolic.quantities import (
+from qb_symbolic.core.symbols import D, J, Omega, omega0, t
+from qb_symbolic.model.presets import Battery
+from qb_symbolic.symbolic.dynamics import evolved_state, partial_trace
+from qb_symbolic.symbolic.quantities import (
     coherence_of_state,
     concurrence_of_pure_state,
     correlation_matrix,
@@ -21,7 +22,6 @@ from qb_symbolic.quantities import (
     figures_of_merit,
     steering_of_state,
 )
-from qb_symbolic.symbols import D, J, Omega, omega0, t
 
 #: QuTiP comparison tolerance (the issue's 1e-8).
 QUTIP_TOLERANCE = 1e-8

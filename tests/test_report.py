@@ -8,9 +8,9 @@ from collections import Counter
 
 import matplotlib.image as mpimg
 
-from qb_symbolic.claims import STATUSES, ClaimResult, count_statuses, headline
 from qb_symbolic.cli import main
-from qb_symbolic.report import listed_files
+from qb_symbolic.paper.claims import STATUSES, ClaimResult, count_statuses, headline
+from qb_symbolic.paper.report import listed_files
 
 #: The claims step's headline: each status counted apart.
 HEADLINE = re.compile(r"(\d+) of (\d+) claims? holds? as stated, (\d+) holds? only for a range or in part, "

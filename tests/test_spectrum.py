@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 from conftest import SEED, mp_hamiltonian
 
-from qb_symbolic.models import Battery
-from qb_symbolic.spectrum import discriminant_sum_of_squares, eigensystem, z
-from qb_symbolic.symbols import D, Delta, J, Omega, gamma
+from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma
+from qb_symbolic.model.presets import Battery
+from qb_symbolic.symbolic.spectrum import discriminant_sum_of_squares, eigensystem, z
 
 PAPER_PARAMETERS = {Omega, J, gamma, Delta, D}
 

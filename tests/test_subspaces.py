@@ -9,9 +9,13 @@ import pytest
 import sympy as sp
 from conftest import SEED, mp_hamiltonian
 
-from qb_symbolic.models import Battery, kron
-from qb_symbolic.subspaces import block_decomposition, symmetry_adapted_basis, symmetry_commutant
-from qb_symbolic.symbols import D, Delta, J, Omega, gamma
+from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma
+from qb_symbolic.model.presets import Battery, kron
+from qb_symbolic.symbolic.subspaces import (
+    block_decomposition,
+    symmetry_adapted_basis,
+    symmetry_commutant,
+)
 
 SQRT2 = sp.sqrt(2)
 PHI_MINUS = sp.Matrix([1, 0, 0, -1]) / SQRT2

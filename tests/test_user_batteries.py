@@ -15,8 +15,8 @@ import sympy as sp
 from conftest import SEED
 
 import qb_symbolic as qb
+from qb_symbolic.numeric.user_numeric import user_state_point
 from qb_symbolic.symbolic.evolution import evolution
-from qb_symbolic.user_numeric import user_state_point
 
 #: Random Hamiltonians in the acceptance run (issue: 40, at least 10 needing the quartic).
 COUNT = 40
@@ -233,3 +233,53 @@ def test_near_degenerate_four_blocks_keep_1e_10(spectrum):
         reference = 2 * np.abs(psi[0]) ** 2 - 2 * np.abs(psi[3]) ** 2 + 2
         found = qb.evaluate("ergotropy", t, battery=battery, a=eps)
         assert np.all(np.isfinite(found)) and np.max(np.abs(found - reference)) < 1e-10, eps
+
+
+def test_uniform_grid_path_matches_eigh(cases):
+    """The uniform-grid path (group property, quadratic forms) against eigh at every point.
+
+    omega0 varies along the first axis so that each battery has several parameter points;
+    H0 = omega0 (sz1 + sz2), so zeta = omega0 (2|c_uu|^2 - 2|c_dd|^2 + 2) and C = 2|ad - bc|.
+    """
+    rng = random.Random(SEED + 2)
+    times = np.linspace(0.0, 6.0, 257)
+    omega0 = np.array([[1.0], [2.5], [0.5]])
+    for terms, name, battery in cases:
+        values = {s.name: rng.randint(-20, 20) / 7 for s in battery.parameters
+                  if s.name != "omega0"}
+        symbols = {s: sp.Rational(values[s.name]).limit_denominator(7)
+                   for s in battery.parameters if s.name in values}
+        w, V = np.linalg.eigh(_matrix(terms, symbols, np))
+        psi0 = np.array([complex(x) for x in INITIALS[name]])
+        s = V @ (np.exp(-1j * np.outer(w, times)) * (V.conj().T @ psi0)[:, None])
+        zeta_ref = omega0 * (2 * np.abs(s[0]) ** 2 - 2 * np.abs(s[3]) ** 2 + 2)
+        found = qb.evaluate_many(("ergotropy", "concurrence"), times[None, :], battery=battery,
+                                 omega0=omega0, **values)
+        assert found["ergotropy"].shape == (3, 257)
+        assert np.max(np.abs(found["ergotropy"] - zeta_ref)) < 3 * ERGOTROPY_TOLERANCE, terms
+        concurrence = 2 * np.abs(s[0] * s[3] - s[1] * s[2])
+        assert np.max(np.abs(found["concurrence"] - concurrence[None, :])) < 1e-11, terms
+
+
+def test_uniform_grid_segments_and_layouts(monkeypatch):
+    """Long grids in segments, a parameter varying along time (general path), and scalars,
+    all agreeing with the general (per-point divided differences) path."""
+    from qb_symbolic.numeric import user_grid, user_numeric
+
+    battery = qb.Battery.from_string(EXAMPLES["inhomogeneous transverse field + DM_z"][0])
+    values = {"B": 1.0, "b": 0.3, "J": 1.0, "Delta": 0.4, "omega0": 1.0}
+    times = np.linspace(0.5, 40.0, 1001)
+    D = np.array([[0.0], [0.7], [2.0]])
+    general = user_numeric.evaluate_user_numpy(battery, ("ergotropy", "coherence"),
+                                               times[None, :], {**values, "D": D})
+    monkeypatch.setattr(user_grid, "CHUNK_ELEMENTS", 100)  # segments of 100 times
+    assert user_grid.grid_layout(times[None, :], D.shape) is not None
+    found = qb.evaluate_many(("ergotropy", "coherence"), times[None, :], battery=battery,
+                             D=D, B=1.0, b=0.3, J=1.0, Delta=0.4)
+    for q in found:
+        assert np.max(np.abs(found[q] - general[q])) < 1e-11, q
+    # D along the time axis is not a grid per parameter point: the general path answers.
+    assert user_grid.grid_layout(times, (1001,)) is None
+    row = qb.evaluate("ergotropy", times, battery=battery, D=np.linspace(0, 2, 1001),
+                      B=1.0, b=0.3, J=1.0, Delta=0.4)
+    assert row.shape == (1001,) and np.all(np.isfinite(row))

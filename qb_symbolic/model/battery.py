@@ -24,7 +24,7 @@ from typing import Any
 import sympy as sp
 
 from ..core.pauli import sigma
-from ..symbols import SYMBOLS
+from ..core.symbols import SYMBOLS
 from .inputs import check_hermitian, initial_state, to_matrix
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -140,7 +140,7 @@ class UserBattery:
 
     def substitute(self, **values: Any) -> UserBattery:
         """The battery at particular parameter values (exact), e.g. ``D=0``: finer blocks."""
-        from ..values import exact_real
+        from ..core.values import exact_real
 
         unknown = [n for n in values if n not in self.names]
         if unknown:

@@ -36,7 +36,7 @@ from typing import Any
 import sympy as sp
 
 from ..core.pauli import PAULI_LABELS, SCALAR_KEY, ket, parse_pauli_expression, pauli_string
-from ..symbols import SYMBOLS
+from ..core.symbols import SYMBOLS
 
 
 def _resolve(name: str, pos: int) -> sp.Expr:

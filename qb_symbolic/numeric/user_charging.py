@@ -1,8 +1,8 @@
-"""Charging times of a user battery: the search of :mod:`qb_symbolic.charging` on its forms.
+"""Charging times of a user battery: the search of :mod:`qb_symbolic.numeric.charging` on its forms.
 
 The ergotropy ``zeta = <H0> - E_min(H0)`` and its rate ``d<H0>/dt = i <[H, H0]>
 = 2 Im <psi| H0 H |psi>`` (Heisenberg's equation) come from the closed-form state of
-:mod:`qb_symbolic.user_numeric`; the full charge is the capacity
+:mod:`qb_symbolic.numeric.user_numeric`; the full charge is the capacity
 ``E_max(H0) - E_min(H0)``.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
+from ..core.values import describe, real_array, to_mpf
 from .charging import WORKING_DIGITS, _Problem
 from .user_numeric import state_mp, user_evaluators, user_state
-from .values import describe, real_array, to_mpf
 
 
 class UserProblem(_Problem):

@@ -1,6 +1,6 @@
 """Code generation: numpy and mpmath evaluators built from the SymPy closed forms.
 
-The closed forms of :mod:`qb_symbolic.quantities` are exact but, evaluated
+The closed forms of :mod:`qb_symbolic.symbolic.quantities` are exact but, evaluated
 naively in double precision, lose accuracy in two places: the ``acos`` of the
 Viete form costs ``sqrt(eps)`` where two eigenvalues nearly meet, and the
 weights ``w_k = q(lambda_k)/prod(lambda_k - lambda_j)`` become ``0/0`` where a
@@ -11,7 +11,7 @@ both are rewritten symbolically, before any code is generated:
    the charging block is real symmetric. Its roots use
    ``theta = atan2(sqrt(Disc/27), -q)`` instead of ``acos(X)``, with the
    discriminant as a sum of squares of polynomials
-   (:func:`qb_symbolic.spectrum.discriminant_sum_of_squares`), and their gaps come
+   (:func:`qb_symbolic.symbolic.spectrum.discriminant_sum_of_squares`), and their gaps come
    from product formulas (``lambda_0 - lambda_1 = 2 sqrt3 sqrt(s) sin((pi - theta)/3)``...),
    so nearly equal roots keep full relative accuracy in their difference.
 2. **Node stage** (once per parameter point): the divided-difference coefficients
@@ -43,23 +43,19 @@ package's source), and functions are regenerated from them.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-from .models import MODELS, Battery, sigma
-from .quantities import CONCURRENCE_FORM
-from .spectrum import depressed_cubic, discriminant_sum_of_squares, eigensystem, z
-from .symbols import SYMBOLS
+from ..core.symbols import SYMBOLS
+from ..model.presets import MODELS, Battery, sigma
+from ..symbolic.quantities import CONCURRENCE_FORM
+from ..symbolic.spectrum import depressed_cubic, discriminant_sum_of_squares, eigensystem, z
+from .cache import disk_cached, source_fingerprint
 
 # --------------------------------------------------------------------------
 # Declared argument tuples
@@ -314,55 +310,8 @@ def derive_numeric_forms(model: str = "general") -> NumericForms:
 
 
 # --------------------------------------------------------------------------
-# Caching: memory and disk
+# Caching (qb_symbolic.numeric.cache)
 # --------------------------------------------------------------------------
-
-
-@cache
-def source_fingerprint() -> str:
-    """A digest of the SymPy version and every module of the package (subpackages too),
-    so that a change anywhere derives the cached forms afresh."""
-    digest = hashlib.sha256()
-    digest.update(sp.__version__.encode())
-    here = Path(__file__).resolve().parent
-    for path in sorted(here.rglob("*.py")):
-        digest.update(str(path.relative_to(here)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def cache_directory() -> Path:
-    """Where derived expressions are pickled: ``$QB_SYMBOLIC_CACHE`` or the user cache."""
-    env = os.environ.get("QB_SYMBOLIC_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qb_symbolic"
-
-
-def disk_cached(name: str, derive: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
-    """``derive()``, pickled under ``name`` in :func:`cache_directory` (keyed by the caller).
-
-    Unreadable, stale or invalid files are ignored (and replaced); a read-only home is
-    not an error: the forms are simply derived again.
-    """
-    path = cache_directory() / name
-    try:
-        with open(path, "rb") as handle:
-            found = pickle.load(handle)
-        if valid(found):
-            return found
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    found = derive()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            pickle.dump(found, tmp)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass
-    return found
 
 
 @cache
@@ -383,14 +332,27 @@ def numeric_forms(model: str = "general") -> NumericForms:
 
 
 def generate(args: tuple[sp.Symbol, ...], exprs, backend: str, name: str) -> Callable:
-    """``sympy.lambdify`` with ``cse=True`` and a docstring naming the argument order."""
+    """``sympy.lambdify`` with ``cse=True`` and a docstring naming the argument order.
+
+    For numpy, integers beyond 2^53 (e.g. ``sqrt(53297182518470789787376944134)`` from
+    a normalised basis vector) are written as correctly rounded doubles: printed as
+    Python ints they would reach numpy ufuncs as ``object`` and fail. The mpmath
+    backend keeps them exact.
+    """
     modules = "numpy" if backend == "numpy" else "mpmath"
+    if backend == "numpy":
+        exprs = [_doubles_for_huge_integers(sp.sympify(e)) for e in exprs]
     function = sp.lambdify(args, exprs, modules=modules, cse=True)
     function.__doc__ = (
-        f"{name} ({backend}), generated by qb_symbolic.codegen.\n\n"
+        f"{name} ({backend}), generated by qb_symbolic.numeric.codegen.\n\n"
         f"Arguments, in order: {', '.join(str(a) for a in args)}."
     )
     return function
+
+
+def _doubles_for_huge_integers(expr: sp.Expr) -> sp.Expr:
+    huge = {i: sp.Float(i, 17) for i in expr.atoms(sp.Integer) if abs(i) > 2**53}
+    return expr.xreplace(huge) if huge else expr
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from typing import Any
 
 import sympy as sp
 
-from .symbols import PARAMETERS, SYMBOLS
-from .values import exact_real
+from ..core.symbols import PARAMETERS, SYMBOLS
+from ..core.values import exact_real
 
 # --------------------------------------------------------------------------
 # Operators
@@ -107,7 +107,7 @@ def exact_value(name: str, value: Any) -> sp.Expr:
     """Turn a user-supplied parameter value into an exact, real SymPy expression.
 
     Numbers, decimal or ratio strings (``"0.1"``, ``"1/3"``) and real SymPy
-    expressions are accepted, read as :func:`qb_symbolic.values.exact_real` reads
+    expressions are accepted, read as :func:`qb_symbolic.core.values.exact_real` reads
     them (floats by their shortest decimal representation, ``1.7 -> 17/10``), so
     ``Battery`` and ``evaluate`` accept the same inputs.
 
@@ -289,7 +289,7 @@ class Battery:
         4-vector, symbolic allowed). Returns a
         :class:`qb_symbolic.model.battery.UserBattery`.
         """
-        from .model.battery import UserBattery
+        from .battery import UserBattery
 
         if not isinstance(terms, Mapping):
             raise ValueError("from_paulis takes a mapping {label: coefficient}")
@@ -301,7 +301,7 @@ class Battery:
 
         Unknown names become real symbols named as written; see :meth:`from_paulis`.
         """
-        from .model.battery import UserBattery
+        from .battery import UserBattery
 
         if not isinstance(text, str):
             raise ValueError("from_string takes a string such as 'Omega*(XI + IX) + J*ZZ'")
@@ -310,7 +310,7 @@ class Battery:
     @staticmethod
     def from_matrix(H: Any, *, H0: Any = None, initial: Any = "dd"):
         """A battery from a 4x4 Hermitian matrix (SymPy, numpy, or a QuTiP ``Qobj``)."""
-        from .model.battery import UserBattery
+        from .battery import UserBattery
 
         if isinstance(H, (str, Mapping)):
             raise ValueError("from_matrix takes a 4x4 matrix; use from_string or from_paulis")

@@ -38,7 +38,7 @@ vectorised scaling and squaring (13-term Taylor, 12 squarings of ``(N, 4, 4)``
 complex matrices) was measured and rejected: 10.8 s per 1e6 points instead of 0.8,
 and errors up to 4e-13 of the scale on clustered nodes (squaring amplifies them).
 
-Measured speed (``python -m qb_symbolic.divided``, 1e6 points, one core, best of
+Measured speed (``python -m qb_symbolic.numeric.divided``, 1e6 points, one core, best of
 three, ``|y| <= 10``, ``t`` up to 100): ``n = 4`` takes 0.75 microseconds per point
 (0.19 per node) for random nodes, 1.6 (0.40 per node) when every set is a tight
 cluster (all Taylor); ``n = 1, 2, 3``: 0.12, 0.30, 0.50. Of the 0.75, 0.39 are the

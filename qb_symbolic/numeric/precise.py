@@ -1,7 +1,7 @@
 """The mpmath path of the closed forms: any number of digits, any magnitude.
 
-The same generated stages as the numpy path (:mod:`qb_symbolic.codegen`), run on
-``mpmath.mpf`` numbers. Inputs are read exactly (:func:`qb_symbolic.values.to_mpf`)
+The same generated stages as the numpy path (:mod:`qb_symbolic.numeric.codegen`), run on
+``mpmath.mpf`` numbers. Inputs are read exactly (:func:`qb_symbolic.core.values.to_mpf`)
 *inside* the working precision, which includes guard digits for the phase
 ``|lambda t|`` (a phase of size 10^k costs k digits), so the result never depends
 on mpmath's global precision and leaves it as it was.
@@ -15,9 +15,9 @@ from typing import Any
 
 import mpmath as mp
 
+from ..core.values import to_mpf
 from .codegen import NODE_OUTPUTS, TIME_ARGS, Evaluators, physical_range
 from .stages import HAMILTONIAN_ORDER
-from .values import to_mpf
 
 #: Guard digits beyond the phase's own: rounding in the stages and the quantities.
 GUARD_DIGITS = 12

@@ -31,10 +31,10 @@ from itertools import combinations
 
 import sympy as sp
 
-from ._algebra import compact, split_content, sqrt_compact
-from .models import Battery
+from ..core.algebra import compact, split_content, sqrt_compact
+from ..core.symbols import SYMBOLS, eigenvalue_symbol
+from ..model.presets import Battery
 from .subspaces import Block, BlockDecomposition, block_decomposition
-from .symbols import SYMBOLS, eigenvalue_symbol
 
 #: Spectral variable of characteristic polynomials.
 z = sp.Symbol("z")

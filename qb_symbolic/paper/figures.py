@@ -12,7 +12,7 @@ and 7. Figs. 4 and 5 use "different timescales" without stating them; we use
 discussed), ``[0, 4]`` for the power and ``[0, 5]`` for coherence and steering.
 
 The paper never states gamma for its XYZ figures (6 and 7). ``DEFAULT_GAMMA``
-is chosen by the claims report (:mod:`qb_symbolic.claims`): scanning gamma in
+is chosen by the claims report (:mod:`qb_symbolic.paper.claims`): scanning gamma in
 [-1, 1] (step 0.05), both XYZ statements of the paper (Fig. 6: peaks before
 t_min but below parallel charging; Fig. 7: D = 0.5 and 1 beat D = 0 in
 ergotropy and power, at Delta = 2.5 and 3) hold only for gamma in
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from .evaluate import evaluate
+from ..numeric.evaluate import evaluate
 
 #: gamma of the XYZ figures (paper silent); see the module docstring and claims.md.
 DEFAULT_GAMMA = -0.2

@@ -13,7 +13,7 @@
   and the summary.
 
 It prints one progress line per step; the claims step prints
-:func:`qb_symbolic.claims.headline`.
+:func:`qb_symbolic.paper.claims.headline`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .charging import charging_time, max_power
+from ..numeric.charging import charging_time, max_power
 from .claims import evaluate_claims, headline, markdown_table, write_claims
 from .figures import DEFAULT_GAMMA, write_figures
 from .formulas import MASTER, write_document

@@ -1,6 +1,6 @@
 """Numeric states and operators given by the user: checked, then measured in numpy.
 
-The state functions of :mod:`qb_symbolic.quantities` (``coherence_of_state``,
+The state functions of :mod:`qb_symbolic.symbolic.quantities` (``coherence_of_state``,
 ``steering_of_state``, ``ergotropy_of_state``) take SymPy matrices (exact
 results) or numbers (numpy arrays, nested lists, mpmath matrices, anything with
 ``.full()`` such as a QuTiP ``Qobj``: float results). Numbers are checked

@@ -26,9 +26,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ._algebra import is_zero
-from .models import Battery, charging_total_hamiltonian, ket
-from .symbols import HAMILTONIAN_PARAMETERS, SYMBOLS
+from ..core.algebra import is_zero
+from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS
+from ..model.presets import Battery, charging_total_hamiltonian, ket
 
 _SQRT2 = sp.sqrt(2)
 

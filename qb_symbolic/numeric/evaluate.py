@@ -1,8 +1,8 @@
 """``evaluate``: numbers from the closed forms, with numpy broadcasting or at N digits.
 
-All arithmetic is done by the functions :mod:`qb_symbolic.codegen` generates from
-the SymPy closed forms, run by :mod:`qb_symbolic.stages` (numpy) or
-:mod:`qb_symbolic.precise` (mpmath). This module validates input, evaluates in
+All arithmetic is done by the functions :mod:`qb_symbolic.numeric.codegen` generates from
+the SymPy closed forms, run by :mod:`qb_symbolic.numeric.stages` (numpy) or
+:mod:`qb_symbolic.numeric.precise` (mpmath). This module validates input, evaluates in
 chunks, and keeps the float path honest:
 
 * **Memory.** Outputs are computed in chunks of at most ``CHUNK_POINTS`` points,
@@ -24,14 +24,20 @@ chunks, and keeps the float path honest:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
-import mpmath as mp
 import numpy as np
 
+from ..core.values import describe
+from ..model.presets import MODELS
+from .arguments import (
+    MAX_DIGITS,
+    PARAMETER_ORDER,
+    _check_times,
+    check_quantity,
+    resolve,
+)
 from .codegen import QUANTITIES, evaluators, physical_range
-from .models import MODELS, check_model_name
 from .precise import evaluate_point
 from .stages import (
     GRID_QUANTITIES,
@@ -47,13 +53,7 @@ from .stages import (
     time_stage,
     uniform_step,
 )
-from .values import describe, exact_real, real_array, to_mpf
 
-#: Defaults of the general model (the paper's J = Omega = 1 units).
-DEFAULTS: dict[str, float] = {
-    "Omega": 1.0, "J": 1.0, "gamma": 0.0, "Delta": 0.0, "D": 0.0, "omega0": 1.0,
-}
-PARAMETER_ORDER: tuple[str, ...] = ("Omega", "J", "gamma", "Delta", "D", "omega0")
 #: Points per chunk of the numpy path (about 270 bytes each while in flight).
 CHUNK_POINTS = 1 << 18
 #: Points per chunk when every quantity takes the uniform-grid path (about 50 bytes
@@ -64,83 +64,8 @@ GRID_CHUNK_POINTS = 1 << 21
 PHASE_LIMIT = 1e9
 #: Most points per call re-evaluated by mpmath beyond PHASE_LIMIT (about 1 ms each).
 FALLBACK_POINTS = 2000
-#: Most digits ``digits=`` accepts (beyond, mpmath's cost grows without bound).
-MAX_DIGITS = 10000
 #: Digits of the mpmath fallback: double precision and a margin.
 FALLBACK_DIGITS = 20
-
-
-def check_quantity(quantity: str) -> str:
-    """Return ``quantity`` or raise a ValueError naming the allowed ones."""
-    if quantity not in QUANTITIES:
-        raise ValueError(f"unknown quantity {quantity!r}; allowed: {', '.join(QUANTITIES)}")
-    return quantity
-
-
-def _check_exact(name: str, value: Any) -> np.ndarray:
-    """An object array of the given values, each checked to be a finite real number."""
-    array = np.asarray(value, dtype=object)
-    for item in array.reshape(-1):
-        exact_real(name, item)
-    return array
-
-
-def _checked(model: str, name: str, value: Any, precise: bool) -> Any:
-    spec = check_model_name(model)
-    if precise:
-        array = _check_exact(name, value)
-        numbers_ = [exact_real(name, v) for v in array.reshape(-1)]
-        negative = any(v.is_negative for v in numbers_)
-        nonpositive = any(v.is_positive is False for v in numbers_)
-        zero = any(v.is_zero for v in numbers_)
-    else:
-        array = real_array(name, value)
-        negative, nonpositive, zero = np.any(array < 0), np.any(array <= 0), np.any(array == 0)
-    if name in spec.nonzero and zero:
-        raise ValueError(f"model {model!r} needs {name} != 0 (got 0)")
-    if name == "Omega" and negative:
-        raise ValueError(
-            "Omega must be >= 0; a negative field is the same battery rotated by pi about z"
-        )
-    if name == "omega0" and nonpositive:
-        raise ValueError("omega0 must be > 0: it sets the energy scale")
-    return value if precise else array
-
-
-def resolve(model: str, given: Mapping[str, Any], precise: bool = False) -> dict[str, Any]:
-    """Parameter values for a model: preset values, given values, else the defaults.
-
-    With ``precise`` the values are kept as given (checked exactly, for the mpmath
-    path, which reads them at its working precision); otherwise they become float
-    arrays.
-
-    Raises
-    ------
-    ValueError
-        For an unknown model, a value that conflicts with the preset, a zero
-        where the preset needs nonzero, ``Omega < 0``, ``omega0 <= 0``, or a
-        non-finite, non-real or non-numeric value.
-    """
-    spec = check_model_name(model)
-    values: dict[str, Any] = {}
-    for name in PARAMETER_ORDER:
-        value = given.get(name)
-        if name in spec.fixed:
-            if value is not None:
-                exact = [exact_real(name, v) for v in _check_exact(name, value).reshape(-1)]
-                if any(v != spec.fixed[name] for v in exact):
-                    raise ValueError(
-                        f"model {model!r} fixes {name} = {spec.fixed[name]} (got {name} = "
-                        f"{describe(value)}); use model='general' for other values"
-                    )
-            values[name] = spec.fixed[name]
-            continue
-        if value is None:
-            if name in spec.nonzero:
-                raise ValueError(f"model {model!r} needs a nonzero {name}; give {name}=...")
-            value = DEFAULTS[name]
-        values[name] = _checked(model, name, value, precise)
-    return values
 
 
 # --------------------------------------------------------------------------
@@ -194,7 +119,7 @@ def _finish(quantity: str, value: np.ndarray, omega0: np.ndarray, t: np.ndarray,
 
 
 def _numpy_block(quantities, t: np.ndarray, params: dict, ev) -> tuple[dict, np.ndarray]:
-    """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.stages`).
+    """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.numeric.stages`).
 
     Returns the values and each parameter point's fastest rate ``max |nu_k|``.
     """
@@ -312,25 +237,6 @@ def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: di
     return out
 
 
-def _check_times(t: Any, precise: bool) -> Any:
-    if precise:
-        times = _check_exact("t", t)
-        if times.size == 0:
-            raise ValueError("t is empty: give at least one time")
-        with mp.workdps(15):
-            if any(to_mpf("t", v) < 0 for v in times.reshape(-1)):
-                raise ValueError("t must be >= 0 (charging starts at t = 0)")
-        return t
-    array = real_array("t", t)
-    if array.size == 0:
-        raise ValueError("t is empty: give at least one time")
-    if np.any(array < 0):
-        raise ValueError("t must be >= 0 (charging starts at t = 0)")
-    if np.any(np.signbit(array)):
-        array = array + 0.0  # -0.0 is the time 0: no result may carry its sign
-    return array
-
-
 # --------------------------------------------------------------------------
 # Public entry point
 # --------------------------------------------------------------------------
@@ -376,8 +282,8 @@ def evaluate_many(
 
 def _preset_values(battery: Any, model: str, given: dict) -> tuple[str, dict]:
     """The model and values of a preset ``Battery``: its numbers, then the given ones."""
-    from .models import Battery
-    from .symbols import SYMBOLS
+    from ..core.symbols import SYMBOLS
+    from ..model.presets import Battery
 
     if not isinstance(battery, Battery):
         raise ValueError("battery must be a qb_symbolic.Battery (a preset or from_string, "

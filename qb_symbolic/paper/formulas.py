@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .latex import PREAMBLE, Section
+from ..export.latex import PREAMBLE, Section
 from .sections import SECTION_KEYS, build
 
 #: Name of the master document (without extension).

@@ -10,7 +10,7 @@ battery's digest, the SymPy version and the package source), in three stages:
 2. **Newton vectors** (per parameter point): ``w_m = U_b prod_{j<m}(H_b - y_j) c_b``,
    polynomials in the parameters and the roots;
 3. **time** (per point): ``psi(t) = sum_b sum_m E[y_0..y_m](t) w_m`` with the divided
-   differences of ``e^{-izt}`` from :mod:`qb_symbolic.divided`, accurate however
+   differences of ``e^{-izt}`` from :mod:`qb_symbolic.numeric.divided`, accurate however
    close the roots come (no ``0/0`` at degeneracies).
 
 From ``psi``: ``<H0>``, the ergotropy ``<H0> - E_min(H0)`` (pure state; E_min from the
@@ -29,9 +29,10 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
-from .codegen import disk_cached, generate, source_fingerprint
+from ..symbolic.evolution import evolution
+from .cache import disk_cached, source_fingerprint
+from .codegen import generate
 from .divided import exp_divided_differences, exp_divided_differences_mp, stable_order
-from .symbolic.evolution import evolution
 
 QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
@@ -53,6 +54,8 @@ class UserForms:
     energies: tuple[sp.Expr, ...]
     hamiltonian: tuple[sp.Expr, ...] = ()
     blocks: tuple[tuple[sp.Expr, ...], ...] = ()
+    bases: tuple[tuple[sp.Expr, ...], ...] = ()
+    components: tuple[tuple[sp.Expr, ...], ...] = ()
 
 
 def derive_user_forms(battery) -> UserForms:
@@ -68,6 +71,8 @@ def derive_user_forms(battery) -> UserForms:
         ev.energies.explicit(clip=True),
         tuple(sp.Matrix(battery.hamiltonian)),
         tuple(tuple(b.matrix) for b in ev.blocks),
+        tuple(tuple(b.basis) for b in ev.blocks),
+        tuple(tuple(b.components) for b in ev.blocks),
     )
 
 
@@ -92,6 +97,8 @@ class UserEvaluators:
     sizes: tuple[int, ...]
     hamiltonian: Any
     blocks: tuple[Any, ...]
+    bases: tuple[Any, ...] = ()
+    components: tuple[Any, ...] = ()
 
 
 @cache
@@ -110,24 +117,35 @@ def user_evaluators(battery, backend: str = "numpy") -> UserEvaluators:
         tuple(len(n) for n in forms.nodes),
         generate(p, list(forms.hamiltonian), backend, "H"),
         tuple(generate(p, list(m), backend, f"block {b} of H") for b, m in enumerate(forms.blocks)),
+        tuple(generate(p, list(u), backend, f"basis U_{b} (4 x n, row-major)")
+              for b, u in enumerate(forms.bases)),
+        tuple(generate(p, list(c), backend, f"initial components c_{b} = U_{b}^dag psi0")
+              for b, c in enumerate(forms.components)),
     )
 
 
-def _quantities(quantities: Sequence[str], psi, h0, energies, inv_t, lib) -> dict:
-    """Every quantity from the state (``lib``: numpy or the mpmath shim)."""
+def state_forms(psi, h0, lib) -> tuple:
+    """``<H0> = psi^dag H0 psi`` (``h0`` row-major) and ``ad - bc`` of a state."""
     energy = lib.real(sum(lib.conj(psi[i]) * h0[4 * i + j] * psi[j]
                           for i in range(4) for j in range(4)))
+    return energy, psi[0] * psi[3] - psi[1] * psi[2]
+
+
+def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib) -> dict:
+    """Every quantity from ``<H0>``, ``ad - bc`` and the spectrum of H0 (``lib``: numpy or
+    the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked."""
     low, high = lib.min(energies), lib.max(energies)
-    concurrence = lib.clip(2 * abs(psi[0] * psi[3] - psi[1] * psi[2]), 0, 1)
     ergotropy = lib.clip(energy - low, 0, high - low)
-    steering = lib.sqrt(1 + 2 * concurrence**2)
-    table = {
-        "energy": lib.clip(energy, low, high), "ergotropy": ergotropy,
-        "power": ergotropy * inv_t, "concurrence": concurrence,
-        "coherence": lib.sqrt(1 - concurrence**2), "steering": steering,
-        "steerability": (steering - 1) / (lib.sqrt(3) - 1),
-    }
-    return {q: table[q] for q in quantities}
+    table = {"energy": lambda: lib.clip(energy, low, high), "ergotropy": lambda: ergotropy,
+             "power": lambda: ergotropy * inv_t}
+    if pair is not None:
+        concurrence = lib.clip(2 * abs(pair), 0, 1)
+        steering = lib.sqrt(1 + 2 * concurrence**2)
+        table |= {"concurrence": lambda: concurrence,
+                  "coherence": lambda: lib.sqrt(1 - concurrence**2),
+                  "steering": lambda: steering,
+                  "steerability": lambda: (steering - 1) / (lib.sqrt(3) - 1)}
+    return {q: table[q]() for q in quantities}
 
 
 class _NumpyLib:
@@ -141,6 +159,10 @@ class _NumpyLib:
     @staticmethod
     def max(values):
         return np.max(np.broadcast_arrays(*values), axis=0)
+
+
+#: The numpy shim of :func:`figures`.
+NUMPY = _NumpyLib
 
 
 class _MpLib:
@@ -176,6 +198,17 @@ def _repair_roots(stacked: np.ndarray, block, params, n: int, points: tuple) -> 
     return repaired
 
 
+def block_roots(ev: UserEvaluators, b: int, params: Sequence[np.ndarray], points: tuple) -> np.ndarray:
+    """The closed-form roots of block ``b``, shape ``points + (n,)``, in Leja order
+    (close roots never adjacent, so the Newton terms stay small), near-degenerate
+    points repaired (:func:`_repair_roots`)."""
+    n = ev.sizes[b]
+    stacked = np.stack([np.broadcast_to(np.asarray(r, float), points)
+                        for r in ev.roots[b](*params)], axis=-1)
+    stacked = _repair_roots(stacked, ev.blocks[b], params, n, points)
+    return np.take_along_axis(stacked, stable_order(stacked), axis=-1)
+
+
 def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
     """``psi(t)`` as a list of 4 complex arrays (broadcast of the parameters and t).
 
@@ -186,12 +219,8 @@ def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
     shape = np.broadcast_shapes(t.shape, points)
     psi = [np.zeros(shape, complex) for _ in range(4)]
     phase = np.zeros(shape)
-    for roots, newton, n, block in zip(ev.roots, ev.newton, ev.sizes, ev.blocks):
-        stacked = np.stack([np.broadcast_to(np.asarray(r, float), points) for r in roots(*params)],
-                           axis=-1)
-        stacked = _repair_roots(stacked, block, params, n, points)
-        # Leja order keeps the Newton terms small (close roots never adjacent).
-        stacked = np.take_along_axis(stacked, stable_order(stacked), axis=-1)
+    for b, (newton, n) in enumerate(zip(ev.newton, ev.sizes)):
+        stacked = block_roots(ev, b, params, points)
         vectors = newton(*params, *(stacked[..., k] for k in range(n)))
         differences = exp_divided_differences(np.broadcast_to(stacked, shape + (n,)),
                                                np.broadcast_to(t, shape))
@@ -213,10 +242,11 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
     with np.errstate(all="ignore"):
         psi = user_state(ev, params, t)
         shape = psi[0].shape
-        h0 = [np.asarray(e, float) for e in ev.energy_matrix(*params)]
+        h0 = [np.asarray(e, complex) for e in ev.energy_matrix(*params)]
         energies = [np.asarray(e, float) for e in ev.energies(*params)]
         inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
-        found = _quantities(quantities, psi, h0, energies, inv_t, _NumpyLib)
+        energy, pair = state_forms(psi, h0, np)
+        found = figures(quantities, energy, pair, energies, inv_t, NUMPY)
     out = {q: np.array(np.broadcast_to(v, shape), dtype=float) + 0.0 for q, v in found.items()}
     for q, v in out.items():
         if not np.all(np.isfinite(v)):
@@ -226,7 +256,7 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
 
 def _guard(ev: UserEvaluators, values: Mapping[str, Any], t: Any) -> int:
     """Guard digits: 12 plus one per decade of the phase ``max |lambda| t``."""
-    from .values import to_mpf
+    from ..core.values import to_mpf
 
     with mp.workdps(15):
         params = [to_mpf(s.name, values[s.name]) for s in ev.params]
@@ -263,7 +293,7 @@ def state_mp(ev: UserEvaluators, params: Sequence[mp.mpf], time: mp.mpf) -> list
 
 def user_state_point(battery, values: Mapping[str, Any], t: Any, digits: int) -> list:
     """``psi(t)`` at one point with mpmath (4 ``mpc``), correct to about ``digits`` digits."""
-    from .values import to_mpf
+    from ..core.values import to_mpf
 
     ev = user_evaluators(battery, "mpmath")
     with mp.workdps(digits + _guard(ev, values, t)):
@@ -276,7 +306,7 @@ def user_state_point(battery, values: Mapping[str, Any], t: Any, digits: int) ->
 def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t: Any,
                         digits: int) -> dict[str, mp.mpf]:
     """The quantities at one point with mpmath, correct to about ``digits`` digits."""
-    from .values import to_mpf
+    from ..core.values import to_mpf
 
     ev = user_evaluators(battery, "mpmath")
     with mp.workdps(digits + _guard(ev, values, t)):
@@ -286,7 +316,8 @@ def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str,
         h0 = list(ev.energy_matrix(*params))
         energies = [mp.re(e) for e in ev.energies(*params)]
         inv_t = 1 / time if time > 0 else mp.mpf(0)
-        found = _quantities(quantities, psi, h0, energies, inv_t, _MpLib)
+        energy, pair = state_forms(psi, h0, _MpLib)
+        found = figures(quantities, energy, pair, energies, inv_t, _MpLib)
     with mp.workdps(digits):
         return {q: +mp.re(v) for q, v in found.items()}
 
@@ -294,8 +325,8 @@ def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str,
 def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[str, Any],
                   digits: int | None) -> dict[str, np.ndarray]:
     """Quantities of a user battery: float path in chunks, or mpmath per point."""
+    from ..core.values import real_array
     from .stages import chunk_slices, take_block
-    from .values import real_array
 
     if digits is not None:
         objs = [np.asarray(values[s.name], dtype=object) for s in battery.parameters]
@@ -311,6 +342,9 @@ def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[st
                 out[q][index] = found[q]
         return out
     arrays = {n: real_array(n, v) for n, v in values.items()}
+    found = _on_grid(battery, quantities, t, arrays)
+    if found is not None:
+        return found
     shape = np.broadcast_shapes(t.shape, *(a.shape for a in arrays.values()))
     out = {q: np.empty(shape) for q in quantities}
     for index in chunk_slices(shape, 1 << 16):
@@ -318,4 +352,24 @@ def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[st
         found = evaluate_user_numpy(battery, quantities, take_block(t, index, len(shape)), block)
         for q in quantities:
             out[q][index + (Ellipsis,)] = found[q]
+    return out
+
+
+def _on_grid(battery, quantities: Sequence[str], t: np.ndarray,
+             arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """The uniform-grid path (:mod:`qb_symbolic.numeric.user_grid`) when it applies."""
+    from .user_grid import evaluate_user_grid, grid_layout
+
+    ev = user_evaluators(battery, "numpy")
+    params = [arrays[s.name] for s in ev.params]
+    layout = grid_layout(t, np.broadcast_shapes(*(p.shape for p in params)))
+    if layout is None:
+        return None
+    with np.errstate(all="ignore"):
+        found = evaluate_user_grid(ev, quantities, t, layout, params)
+    out = {}
+    for q, v in found.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
+        out[q] = np.array(v, dtype=float) + 0.0
     return out

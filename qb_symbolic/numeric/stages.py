@@ -1,6 +1,6 @@
 """The numpy path of the closed forms: spectral, node and time stages, and the grid path.
 
-:mod:`qb_symbolic.codegen` generates the stage functions; this module chooses the
+:mod:`qb_symbolic.numeric.codegen` generates the stage functions; this module chooses the
 stable ordering of the roots per point, rescales, and runs them on arrays.
 
 **Rescaling.** The Hamiltonian is linear in ``(Omega, J, D)`` (``gamma`` and

@@ -3,7 +3,7 @@
 Both come from the closed form's derivative, never from sampling alone:
 
 1. the ergotropy ``zeta(t)`` and its derivative ``zeta'(t) = 2 omega0 Re kappa'(t)``
-   (``kappa' `` from the Schroedinger equation, see :mod:`qb_symbolic.codegen`)
+   (``kappa' `` from the Schroedinger equation, see :mod:`qb_symbolic.numeric.codegen`)
    are evaluated on a grid fine enough for the fastest frequency (at least 40
    points per period of ``max |nu_k|``), in chunks of ``CHUNK_POINTS`` (so memory
    is fixed however long the window), keeping every bracket where ``zeta'``
@@ -31,25 +31,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from ..core.symbols import t as t_symbol
+from ..core.values import describe, real_array, to_mpf
+from .arguments import PARAMETER_ORDER, resolve
 from .codegen import evaluators
-from .evaluate import PARAMETER_ORDER, resolve
-from .models import Battery
+from .exact_times import WORKING_DIGITS, exact_time
 from .precise import guard_digits, point_stage, prepare_point
-from .quantities import figures_of_merit
 from .stages import fastest_rate, kappa_and_rate, ordered_nodes, rescaled, scale_exponents
-from .subspaces import block_decomposition
-from .symbols import t as t_symbol
-from .values import describe, real_array, to_mpf
 
-#: Digits of the mpmath refinement: 20 more than the 30 promised.
-WORKING_DIGITS = 50
 #: Grid points per period of the fastest frequency when looking for maxima.
 POINTS_PER_PERIOD = 40
 #: Fewest grid points of a search.
@@ -66,8 +61,6 @@ FLOAT_BISECTIONS = 64
 #: Two candidate maxima closer than this (relative to 4 omega0) count as equal;
 #: the earlier time wins, as "t_min" is the shortest time to the largest charge.
 TIE_TOLERANCE = mp.mpf(10) ** -30
-#: Largest denominator q tried when recognising t = p pi/(q Omega).
-EXACT_DENOMINATOR = 720
 
 
 @dataclass(frozen=True)
@@ -109,16 +102,6 @@ class ChargingResult:
     full_charge: bool | None = None
     grid_points: int = 0
     unrefined_ties: int = 0
-
-
-def _exact_params(values: dict[str, Any]) -> dict[str, sp.Expr]:
-    with mp.workdps(WORKING_DIGITS):
-        out = {}
-        for name, value in values.items():
-            v = to_mpf(name, value)
-            out[name] = (sp.Rational(mp.nstr(v, 40, strip_zeros=True)) if v != int(v)
-                         else sp.Integer(int(v)))
-    return out
 
 
 Progress = Callable[[int, int], None]
@@ -283,52 +266,6 @@ def _maximise(problem: _Problem, target: _Target, first: float,
     return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
-def _guess(problem: _Problem, time: mp.mpf) -> sp.Expr | None:
-    """``p pi/(q Omega)`` if the digits of ``time`` say so (``q <= EXACT_DENOMINATOR``)."""
-    if not isinstance(getattr(problem, "model", None), str) or problem.values["Omega"] == 0:
-        return None  # a user battery, or no pi/Omega scale to recognise a time in
-    with mp.workdps(WORKING_DIGITS):
-        ratio = time * problem.mp_values["Omega"] / mp.pi
-        guess = Fraction(str(mp.nstr(ratio, 45))).limit_denominator(EXACT_DENOMINATOR)
-        if abs(ratio - mp.mpf(guess.numerator) / guess.denominator) > mp.mpf(10) ** -40:
-            return None
-    exact = _exact_params(problem.values)
-    return sp.Rational(guess.numerator, guess.denominator) * sp.pi / exact["Omega"]
-
-
-def _exact_time(problem: _Problem, time: mp.mpf,
-                rate_of: Callable[[sp.Expr], sp.Expr]) -> tuple[sp.Expr | None, Any]:
-    """The exact time, proved, and the figures of merit used (None where unproved).
-
-    The guess comes first (cheap); only then are the symbolic forms built and the
-    exact derivative ``rate_of(zeta)`` evaluated at the guess.
-    """
-    candidate = _guess(problem, time)
-    if candidate is None:
-        return None, None
-    fm = _symbolic(problem)
-    if fm is None:
-        return None, None
-    if time == problem.T:
-        return candidate, fm  # the window's end: exact by construction when the window is
-    exact = _exact_params(problem.values)
-    try:
-        rate = rate_of(fm.explicit(fm.ergotropy)).subs(exact).subs(t_symbol, candidate)
-        value = sp.nsimplify(sp.simplify(rate))
-    except (TypeError, ValueError, NotImplementedError):
-        return None, None
-    return (candidate, fm) if value == 0 else (None, None)
-
-
-def _symbolic(problem: _Problem):
-    """Exact figures of merit of the point, only where cheap (blocks of size <= 2)."""
-    exact = _exact_params(problem.values)
-    battery = Battery(problem.model, **exact)
-    if block_decomposition(battery).block_of("Phi+").dim > 2:
-        return None  # cubic roots: no rational multiple of pi to recognise
-    return figures_of_merit(battery)
-
-
 def _ergotropy_target(problem: _Problem) -> _Target:
     return _Target("ergotropy", problem.zeta_np, lambda s: problem.zeta(s)[0],
                    lambda s: problem.zeta(s)[1], problem.float_bound())
@@ -399,7 +336,7 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
     problem, model = _problem(model, window, battery, params)
     value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
     full = bool(abs(value - problem.scale) <= mp.mpf(10) ** -30 * problem.scale)
-    exact, fm = _exact_time(problem, time, lambda zeta: sp.diff(zeta, t_symbol))
+    exact, fm = exact_time(problem, time, lambda zeta: sp.diff(zeta, t_symbol))
     if exact is not None:
         zeta_exact = sp.simplify(fm.explicit(fm.ergotropy).subs(t_symbol, exact))
         full = bool(sp.simplify(zeta_exact - 4 * fm.omega0) == 0)
@@ -418,6 +355,6 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     first = float(problem.T) / (problem.grid_size() - 1)
     target = _power_target(problem, first)
     value, time, at_end, count, ties = _maximise(problem, target, first, progress)
-    exact, _ = _exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
+    exact, _ = exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
     return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
                           exact, at_end, None, count, ties)

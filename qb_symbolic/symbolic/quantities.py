@@ -22,7 +22,7 @@ Definitions (CONVENTIONS.md; paper Eqs. 6-12):
 * concurrence of a pure state ``a|uu> + b|ud> + c|du> + d|dd>``: ``C = 2|ad - bc|``.
 
 Closed forms for the charging state ``psi(t) = exp(-iHt)|dd>`` (derived below
-from :func:`qb_symbolic.dynamics.evolved_state` and proved by reduction modulo
+from :func:`qb_symbolic.symbolic.dynamics.evolved_state` and proved by reduction modulo
 the eigenvalue relations):
 
 * ``f(t) = sum_k w_k exp(-i nu_k t)``, ``w_k = |<e_k|Phi+>|**2`` (sum 1),
@@ -42,10 +42,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.symbols import t as t_symbol
+from ..model.presets import Battery, battery_hamiltonian, sigma
+from ..model.states import coherence_number, density_matrix, hermitian_operator, steering_number
 from .dynamics import EvolvedState, evolved_state, partial_trace
-from .models import Battery, battery_hamiltonian, sigma
-from .state_checks import coherence_number, density_matrix, hermitian_operator, steering_number
-from .symbols import t as t_symbol
 
 SQRT3 = sp.sqrt(3)
 
@@ -83,7 +83,7 @@ def coherence_of_state(state: Any) -> Any:
 
     A SymPy ket or density matrix gives an exact expression; numbers (numpy,
     lists, ``.full()``) give a float after the checks of
-    :func:`qb_symbolic.state_checks.density_matrix`.
+    :func:`qb_symbolic.model.states.density_matrix`.
     """
     if not isinstance(state, sp.MatrixBase):
         return coherence_number(state)

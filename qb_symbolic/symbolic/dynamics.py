@@ -7,7 +7,7 @@ In the symmetry-adapted basis the empty battery is
              + sum_k exp(-i lambda_k t) P_k Phi+/sqrt 2,
 
 with ``P_k`` the eigenprojectors of the block that holds ``Phi+`` (adjugate
-form, :meth:`qb_symbolic.spectrum.BlockSpectrum.projected`). The state is
+form, :meth:`qb_symbolic.symbolic.spectrum.BlockSpectrum.projected`). The state is
 written through the eigenvalue symbols ``lambda_k``; their closed forms are in
 :attr:`EvolvedState.eigenvalues` and :meth:`EvolvedState.explicit` substitutes
 them.
@@ -20,9 +20,9 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .models import Battery
+from ..core.symbols import t as t_symbol
+from ..model.presets import Battery
 from .spectrum import Eigensystem, eigensystem
-from .symbols import t as t_symbol
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""export layer of qb_symbolic (see the README, Layers)."""

@@ -1,0 +1,1 @@
+"""numeric layer of qb_symbolic (see the README, Layers)."""

@@ -1,0 +1,1 @@
+"""paper layer of qb_symbolic (see the README, Layers)."""
