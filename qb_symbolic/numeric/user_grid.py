@@ -97,38 +97,58 @@ def _steps(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, times: np.n
 
 
 def _doubled(first: np.ndarray, steps: np.ndarray, count: int) -> np.ndarray:
-    """``U(m h) first`` for ``m < count`` (``(P, count) + first.shape[1:]``) by doubling:
-    ``steps[:, k] = U(2^k h)``, each computed directly, so a value passes through at most
-    ``log2(count)`` products (a few ulps each) and the Python loop runs ``log2`` times."""
-    out = first[:, None]
-    k = 0
-    while out.shape[1] < count:
-        step = steps[:, k, None]
-        moved = step @ out if out.ndim == 4 else (step @ out[..., None])[..., 0]
-        out = np.concatenate([out, moved], axis=1)
-        k += 1
-    return out[:, :count]
+    """Columns ``U(m h) first`` for ``m < count``: ``(P, d, count * r)`` from ``first``
+    ``(P, d, r)``, by doubling with ``steps[:, k] = U(2^k h)``, each computed directly, so
+    a value passes through at most ``log2(count)`` products (a few ulps each); one
+    batched product per doubling."""
+    out, blocks, k = first, 1, 0
+    while blocks < count:
+        out = np.concatenate([out, steps[:, k] @ out], axis=2)
+        blocks, k = 2 * blocks, k + 1
+    return out[:, :, : count * first.shape[2]]
 
 
-def _hermitian_form(A: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """``Re phi^dag A phi`` for all (T_c, s): ``(P, C, S)`` by one real matmul of inner
-    size ``d^2`` (``A`` Hermitian: its diagonal, then twice its upper triangle)."""
+def _pairs(d: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(d) for j in range(i + 1, d)]
+
+
+def _packed(A: np.ndarray) -> np.ndarray:
+    """The real coefficients of ``Re phi^dag A phi`` for Hermitian ``A`` (``(..., d^2)``):
+    diagonal, then real and imaginary parts of the upper triangle."""
     d = A.shape[-1]
-    i, j = np.triu_indices(d, 1)
-    G = np.conj(phi[..., i]) * phi[..., j]
-    left = np.concatenate([np.diagonal(A, axis1=2, axis2=3).real, 2 * A[..., i, j].real,
-                           -2 * A[..., i, j].imag], axis=-1)
-    right = np.concatenate([np.abs(phi) ** 2, G.real, G.imag], axis=-1)
-    return left @ np.swapaxes(right, 1, 2)
+    pairs = _pairs(d)
+    upper = np.stack([A[..., i, j] for i, j in pairs], axis=-1)
+    diagonal = np.stack([A[..., k, k].real for k in range(d)], axis=-1)
+    return np.concatenate([diagonal, upper.real, upper.imag], axis=-1)
+
+
+def _monomials(phi: np.ndarray) -> np.ndarray:
+    """``(P, d^2, S)``: ``|phi_i|^2``, ``2 Re`` and ``-2 Im`` of ``conj(phi_i) phi_j``
+    (``i < j``) for ``phi`` of shape ``(P, d, S)``, matching :func:`_packed` (their product
+    is ``phi^dag A phi``). Plane by plane in real arithmetic: the component axis is
+    never the innermost, where numpy's per-row overhead would dominate."""
+    P, d, S = phi.shape
+    pairs = _pairs(d)
+    re, im = phi.real, phi.imag
+    out = np.empty((P, d * d, S))
+    for k in range(d):
+        np.add(re[:, k] ** 2, im[:, k] ** 2, out=out[:, k])
+    for m, (i, j) in enumerate(pairs):
+        out[:, d + m] = 2 * (re[:, i] * re[:, j] + im[:, i] * im[:, j])
+        out[:, d + len(pairs) + m] = -2 * (re[:, i] * im[:, j] - im[:, i] * re[:, j])
+    return out
 
 
 def _bilinear_form(M: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """``phi^T M phi`` for all (T_c, s), ``M`` symmetric: ``(P, C, S)`` complex."""
+    """``phi^T M phi`` for all (T_c, s), ``M`` symmetric, ``phi`` ``(P, d, S)``:
+    ``(P, C, S)`` complex."""
     d = M.shape[-1]
-    i, j = np.triu_indices(d, 1)
-    left = np.concatenate([np.diagonal(M, axis1=2, axis2=3), 2 * M[..., i, j]], axis=-1)
-    right = np.concatenate([phi**2, phi[..., i] * phi[..., j]], axis=-1)
-    return left @ np.swapaxes(right, 1, 2)
+    pairs = _pairs(d)
+    left = np.stack([M[..., k, k] for k in range(d)] + [2 * M[..., i, j] for i, j in pairs],
+                    axis=-1)
+    right = np.stack([phi[:, k] ** 2 for k in range(d)]
+                     + [phi[:, i] * phi[:, j] for i, j in pairs], axis=1)
+    return left @ right
 
 
 #: ``ad - bc = psi^T SIGMA psi / 2`` in the basis |uu>, |ud>, |du>, |dd>.
@@ -136,10 +156,12 @@ SIGMA = np.array([[0, 0, 0, 1], [0, 0, -1, 0], [0, -1, 0, 0], [1, 0, 0, 0]], com
 
 
 def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout: tuple,
-               need_pair: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """``<H0>`` and (if ``need_pair``) ``ad - bc`` on the grid, each ``(P, N)``.
+               need_pair: bool, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """``<H0> - shift`` and (if ``need_pair``) ``ad - bc`` on the grid, each ``(P, N)``.
 
-    ``params`` broadcast to ``(P,)`` (one entry per parameter point).
+    ``params`` broadcast to ``(P,)`` (one entry per parameter point); ``shift`` (``(P,)``,
+    the lowest energy for the ergotropy) is taken off H0 before the quadratic form, since
+    ``sum |phi|^2 = 1`` makes that exact and it saves a pass over the grid.
     """
     t0, dt, N = layout
     # Few coarse times (each costs two 4x4 products below), many cheap offsets.
@@ -150,16 +172,18 @@ def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout:
     times = np.concatenate([[t0], dt * 2.0 ** np.arange(fine_levels),
                             S * dt * 2.0 ** np.arange(coarse_levels)])
     V, c, B = _steps(ev, params, P, np.broadcast_to(times, (P, times.size)))
-    phi = _doubled(c, V[:, 1:1 + fine_levels], S)  # exp(-i H s dt) c
-    coarse = _doubled(V[:, 0], V[:, 1 + fine_levels:], C)  # exp(-i H (t0 + c S dt))
+    d = c.shape[-1]
+    phi = _doubled(c[:, :, None], V[:, 1:1 + fine_levels], S)  # exp(-i H s dt) c, (P, d, S)
+    coarse = _doubled(V[:, 0], V[:, 1 + fine_levels:], C)  # [V(T_0) | V(T_1) | ...]
+    coarse = np.swapaxes(coarse.reshape(P, d, C, d), 1, 2)  # V(T_c), (P, C, d, d)
     h0 = _entries(ev.energy_matrix, params, P).reshape(P, 4, 4)
-    K = np.conj(np.swapaxes(B, 1, 2)) @ h0 @ B
-    A = np.conj(np.swapaxes(coarse, 2, 3)) @ K[:, None] @ coarse
-    energy = _hermitian_form(A, phi).reshape(P, C * S)[:, :N]
+    K = np.conj(np.swapaxes(B, 1, 2)) @ (h0 - shift[:, None, None] * np.eye(4)) @ B
+    A = np.conj(np.swapaxes(coarse, 2, 3)) @ (K[:, None] @ coarse)
+    energy = (_packed(A) @ _monomials(phi)).reshape(P, C * S)[:, :N]
     pair = None
     if need_pair:
         W = np.swapaxes(B, 1, 2) @ SIGMA @ B
-        M = np.swapaxes(coarse, 2, 3) @ W[:, None] @ coarse
+        M = np.swapaxes(coarse, 2, 3) @ (W[:, None] @ coarse)
         pair = (_bilinear_form(M, phi) / 2).reshape(P, C * S)[:, :N]
     return energy, pair
 
@@ -192,10 +216,11 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
         for start in range(0, P, per_chunk):
             part = [f[start:start + per_chunk] for f in flat]
             count = min(per_chunk, P - start)
-            energy, pair = grid_forms(ev, part, count, segment, need_pair)
             energies = [np.broadcast_to(np.asarray(e, float), (count,))[:, None]
                         for e in ev.energies(*part)]
-            found = figures(quantities, energy, pair, energies, inv_t, NUMPY)
+            low = np.min(np.concatenate(energies, axis=1), axis=1)
+            above, pair = grid_forms(ev, part, count, segment, need_pair, low)
+            found = figures(quantities, None, pair, energies, inv_t, NUMPY, above_ground=above)
             for q in quantities:
                 out[q][start:start + count, first:first + count_t] = found[q]
     return {q: np.broadcast_to(v.reshape(padded[:-1] + (N,)), shape) for q, v in out.items()}

@@ -131,12 +131,17 @@ def state_forms(psi, h0, lib) -> tuple:
     return energy, psi[0] * psi[3] - psi[1] * psi[2]
 
 
-def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib) -> dict:
+def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
+            above_ground=None) -> dict:
     """Every quantity from ``<H0>``, ``ad - bc`` and the spectrum of H0 (``lib``: numpy or
-    the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked."""
+    the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked.
+    ``above_ground`` may replace ``energy``: ``<H0> - E_min`` computed directly."""
     low, high = lib.min(energies), lib.max(energies)
-    ergotropy = lib.clip(energy - low, 0, high - low)
-    table = {"energy": lambda: lib.clip(energy, low, high), "ergotropy": lambda: ergotropy,
+    if above_ground is None:
+        above_ground = energy - low
+    ergotropy = lib.clip(above_ground, 0, high - low)
+    table = {"energy": lambda: lib.clip(above_ground + low, low, high),
+             "ergotropy": lambda: ergotropy,
              "power": lambda: ergotropy * inv_t}
     if pair is not None:
         concurrence = lib.clip(2 * abs(pair), 0, 1)
