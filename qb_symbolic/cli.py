@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("max-power", "time and value of the largest power in the window")):
         p = sub.add_parser(name, help=text)
         _add_parameters(p)
+        _add_user_battery(p)
         p.add_argument("--window", type=_number, default=None,
                        help="end T of the window [0, T] (a time; default pi/(2 Omega))")
     p_latex = sub.add_parser("latex", help="write the LaTeX derivations and the formulas PDF")
@@ -275,16 +276,30 @@ def _scan_progress():
     return report
 
 
+def _search(args: argparse.Namespace, search) -> tuple[Any, str, dict[str, float]]:
+    """Run ``charging_time`` or ``max_power`` on the preset or the --hamiltonian battery."""
+    battery, user_values = _user_battery(args)
+    if battery is None:
+        result = search(args.model, window=args.window, progress=_scan_progress(),
+                        **_params(args))
+        return result, args.model, _resolved(args.model, _params(args))
+    result = search(battery=battery, window=args.window, progress=_scan_progress(),
+                    **user_values)
+    resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
+    return result, f"user: {args.hamiltonian}", resolved
+
+
 def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
     from .numeric.charging import charging_time
 
-    result = charging_time(args.model, window=args.window, progress=_scan_progress(), **_params(args))
+    result, model, params = _search(args, charging_time)
     return {
-        "model": args.model,
-        "params": _resolved(args.model, _params(args)),
+        "model": model,
+        "params": params,
         "t_min": _number_out(result.t),
         "ergotropy_max": _number_out(result.value),
         "full_charge": bool(result.full_charge),
+        "capacity": _number_out(result.capacity),
         "t_min_exact": None if result.t_exact is None else str(result.t_exact),
         "t_min_digits": _digits(result.t),
         "ergotropy_max_digits": _digits(result.value),
@@ -298,10 +313,10 @@ def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
 def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
     from .numeric.charging import max_power
 
-    result = max_power(args.model, window=args.window, progress=_scan_progress(), **_params(args))
+    result, model, params = _search(args, max_power)
     return {
-        "model": args.model,
-        "params": _resolved(args.model, _params(args)),
+        "model": model,
+        "params": params,
         "t": _number_out(result.t),
         "power_max": _number_out(result.value),
         "t_exact": None if result.t_exact is None else str(result.t_exact),
@@ -330,8 +345,8 @@ def _table(payload: dict[str, Any]) -> str:
         lines.append(f"window        [0, {payload['window']:.16g}]")
         lines.append(f"t_min         {payload['t_min_digits']}{exact}")
         lines.append(f"zeta_max      {payload['ergotropy_max_digits']}")
-        lines.append(f"full charge   {'yes' if payload['full_charge'] else 'no'} (4 omega0 = "
-                     f"{4 * payload['params']['omega0']:g})")
+        lines.append(f"full charge   {'yes' if payload['full_charge'] else 'no'} (capacity "
+                     f"E_max - E_min = {payload['capacity']:.16g})")
         if payload["at_window_end"]:
             lines.append("note          still rising at the window's end: use --window for more")
     else:

@@ -270,8 +270,9 @@ def test_uniform_grid_segments_and_layouts(monkeypatch):
     values = {"B": 1.0, "b": 0.3, "J": 1.0, "Delta": 0.4, "omega0": 1.0}
     times = np.linspace(0.5, 40.0, 1001)
     D = np.array([[0.0], [0.7], [2.0]])
-    general = user_numeric.evaluate_user_numpy(battery, ("ergotropy", "coherence"),
-                                               times[None, :], {**values, "D": D})
+    general, unresolved = user_numeric.evaluate_user_numpy(
+        battery, ("ergotropy", "coherence"), times[None, :], {**values, "D": D})
+    assert not np.any(unresolved)
     monkeypatch.setattr(user_grid, "CHUNK_ELEMENTS", 100)  # segments of 100 times
     assert user_grid.grid_layout(times[None, :], D.shape) is not None
     found = qb.evaluate_many(("ergotropy", "coherence"), times[None, :], battery=battery,
@@ -283,3 +284,52 @@ def test_uniform_grid_segments_and_layouts(monkeypatch):
     row = qb.evaluate("ergotropy", times, battery=battery, D=np.linspace(0, 2, 1001),
                       B=1.0, b=0.3, J=1.0, Delta=0.4)
     assert row.shape == (1001,) and np.all(np.isfinite(row))
+
+
+def test_cli_charging_times_of_a_hamiltonian(capsys):
+    """tmin and max-power with --hamiltonian, against hand results.
+
+    H = B (XI + IX) from |dd>: each cell rotates independently, <H0> = -2 cos(2Bt), so
+    zeta = 4 sin^2(Bt): t_min = pi/(2B), a full charge (capacity 4). The power
+    4 sin^2(Bt)/t is largest where tan(x) = 2x, x = Bt (d/dt of sin^2(x)/t = 0).
+    """
+    import json
+
+    from qb_symbolic.cli import main
+
+    base = ["--hamiltonian", "B*(XI + IX)", "--set", "B=2", "--window", "3", "--json"]
+    assert main(["tmin", *base]) == 0
+    found = json.loads(capsys.readouterr().out)
+    with mp.workdps(40):
+        assert abs(mp.mpf(found["t_min_digits"]) - mp.pi / 4) < mp.mpf(10) ** -30
+        x = mp.findroot(lambda y: mp.tan(y) - 2 * y, 1.1656)
+        p_max = 4 * 2 * mp.sin(x) ** 2 / x
+    assert found["full_charge"] is True and found["capacity"] == 4.0
+    assert main(["max-power", *base]) == 0
+    found = json.loads(capsys.readouterr().out)
+    with mp.workdps(40):
+        assert abs(mp.mpf(found["t_digits"]) - x / 2) < mp.mpf(10) ** -30
+        assert abs(mp.mpf(found["power_max_digits"]) - p_max) < mp.mpf(10) ** -30
+    # The default window needs an Omega: one line, exit 2.
+    assert main(["tmin", "--hamiltonian", "B*(XI + IX)", "--set", "B=2"]) == 2
+    err = capsys.readouterr().err
+    assert "window" in err and len(err.strip().splitlines()) == 1
+
+
+def test_phases_beyond_double_precision_go_to_mpmath():
+    """B = 1e10 in B (XI + IX): zeta = 4 sin^2(B t) (hand result, see the CLI test), with
+    phases ~1e10 rad that doubles cannot resolve: those points are re-evaluated with
+    mpmath (exact decimal inputs), on the grid path's inputs as well; too many is a
+    ValueError naming the limit."""
+    battery = qb.Battery.from_string("B*(XI + IX)")
+    times = np.array([0.0, 1e-12, 0.5, 0.75])
+    found = qb.evaluate("ergotropy", times, battery=battery, B=1e10)
+    with mp.workdps(40):
+        expected = [4 * mp.sin(mp.mpf(10) ** 10 * mp.mpf(repr(float(x)))) ** 2 for x in times]
+    assert np.max(np.abs(found - np.array([float(e) for e in expected]))) < 1e-12
+    grid = np.linspace(0, 1, 100)  # uniform: the grid path hands it to the general path
+    on_grid = qb.evaluate("ergotropy", grid, battery=battery, B=1e10)
+    with mp.workdps(40):
+        assert abs(on_grid[-1] - float(4 * mp.sin(mp.mpf(10) ** 10) ** 2)) < 1e-12
+    with pytest.raises(ValueError, match="at most 2000"):
+        qb.evaluate("ergotropy", np.linspace(0.5, 1, 3000), battery=battery, B=1e10)

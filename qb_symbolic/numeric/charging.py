@@ -83,9 +83,12 @@ class ChargingResult:
         True if the maximum is the window's end with the quantity still rising
         there (the window, not the dynamics, limits it).
     full_charge
-        For the ergotropy: whether ``zeta_max = 4 omega0`` (to 30 digits, or exactly).
+        For the ergotropy: whether ``zeta_max`` is the capacity ``E_max(H0) - E_min(H0)``
+        (``4 omega0`` for the default H0), to 30 digits or exactly.
     grid_points
         Size of the search grid.
+    capacity
+        ``E_max(H0) - E_min(H0)``, the largest ergotropy any state can hold.
     unrefined_ties
         Later local maxima within the float path's error bound of the best that
         were not refined with mpmath (``MAX_REFINED``); 0 in all but very long
@@ -102,6 +105,7 @@ class ChargingResult:
     full_charge: bool | None = None
     grid_points: int = 0
     unrefined_ties: int = 0
+    capacity: mp.mpf | None = None
 
 
 Progress = Callable[[int, int], None]
@@ -341,7 +345,7 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
         zeta_exact = sp.simplify(fm.explicit(fm.ergotropy).subs(t_symbol, exact))
         full = bool(sp.simplify(zeta_exact - 4 * fm.omega0) == 0)
     return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
-                          exact, at_end, full, count, ties)
+                          exact, at_end, full, count, ties, problem.scale)
 
 
 def max_power(model: str = "general", window: Any = None, *, battery: Any = None,
@@ -357,4 +361,4 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     value, time, at_end, count, ties = _maximise(problem, target, first, progress)
     exact, _ = exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
     return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
-                          exact, at_end, None, count, ties)
+                          exact, at_end, None, count, ties, problem.scale)

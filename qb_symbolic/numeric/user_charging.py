@@ -59,7 +59,7 @@ class UserProblem(_Problem):
 
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
-            psi = np.array(user_state(self.ev_np, self.params_np, t))
+            psi = np.array(user_state(self.ev_np, self.params_np, t)[0])
             h0_psi = np.einsum("ij,j...->i...", self.h0, psi)
             h_psi = np.einsum("ij,j...->i...", self.h, psi)
             energy = np.real(np.sum(psi.conj() * h0_psi, axis=0))

@@ -190,13 +190,8 @@ def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout:
 
 def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndarray,
                        layout: tuple, params: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
-    """The quantities on a uniform grid (module docstring), in chunks of parameter points.
-
-    Raises
-    ------
-    ValueError
-        If a phase ``max |lambda t|`` exceeds :data:`PHASE_LIMIT` (as the general path).
-    """
+    """The quantities on a uniform grid (module docstring), in chunks of parameter points
+    and of times; the caller has checked the phases (:func:`phases_resolved`)."""
     t0, dt, N = layout
     points = np.broadcast_shapes(*(np.shape(p) for p in params))
     shape = np.broadcast_shapes(t.shape, points)
@@ -204,7 +199,6 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
     P = math.prod(padded)
     flat = [np.broadcast_to(p, padded).reshape(P) for p in params]
     need_pair = any(q in CONCURRENCE_QUANTITIES for q in quantities)
-    check_phase(ev, flat, P, max(abs(t0), abs(t0 + dt * (N - 1))))
     out = {q: np.empty((P, N)) for q in quantities}
     span = min(N, CHUNK_ELEMENTS)  # long grids go in segments, each a uniform grid itself
     per_chunk = max(1, CHUNK_ELEMENTS // span)
@@ -226,9 +220,13 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
     return {q: np.broadcast_to(v.reshape(padded[:-1] + (N,)), shape) for q, v in out.items()}
 
 
-def check_phase(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, t_max: float) -> None:
-    """ValueError when ``max |lambda| t`` exceeds :data:`PHASE_LIMIT` at some point."""
-    top = max(float(np.max(np.abs(block_roots(ev, b, params, (P,))))) for b in range(len(ev.sizes)))
-    if not top * t_max <= PHASE_LIMIT:
-        raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
-                         "double precision; use digits= for the mpmath path")
+def phases_resolved(ev: UserEvaluators, params: Sequence[np.ndarray], layout: tuple) -> bool:
+    """Whether ``max |lambda| t <= PHASE_LIMIT`` at every parameter point of the grid."""
+    t0, dt, N = layout
+    points = np.broadcast_shapes(*(np.shape(p) for p in params))
+    P = math.prod(points)
+    flat = [np.broadcast_to(p, points).reshape(P) for p in params]
+    with np.errstate(all="ignore"):
+        top = max(float(np.max(np.abs(block_roots(ev, b, flat, (P,)))))
+                  for b in range(len(ev.sizes)))
+    return bool(top * max(abs(t0), abs(t0 + dt * (N - 1))) <= PHASE_LIMIT)

@@ -215,7 +215,8 @@ def block_roots(ev: UserEvaluators, b: int, params: Sequence[np.ndarray], points
 
 
 def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
-    """``psi(t)`` as a list of 4 complex arrays (broadcast of the parameters and t).
+    """``psi(t)`` as a list of 4 complex arrays (broadcast of the parameters and t), and
+    the phase ``max_k |y_k| t`` per point (the float path answers up to PHASE_LIMIT).
 
     Roots and Newton vectors are computed once per parameter point (the parameters'
     own broadcast shape), the divided differences once per (point, time).
@@ -233,30 +234,50 @@ def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
             for i in range(4):
                 psi[i] += differences[..., m] * np.asarray(vectors[4 * m + i], complex)
         phase = np.maximum(phase, np.max(np.abs(stacked), axis=-1) * t)
-    if not np.all(phase <= PHASE_LIMIT):
-        raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
-                         "double precision; use digits= for the mpmath path")
-    return psi
+    return psi, phase
 
 
 def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
-                        values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The quantities of a user battery on broadcast arrays (float path)."""
+                        values: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], Any]:
+    """The quantities of a user battery on broadcast arrays (float path), and the mask
+    of points whose phase exceeds :data:`PHASE_LIMIT` (their values are meaningless)."""
     ev = user_evaluators(battery, "numpy")
     params = [np.asarray(values[s.name], float) for s in ev.params]
     with np.errstate(all="ignore"):
-        psi = user_state(ev, params, t)
+        psi, phase = user_state(ev, params, t)
         shape = psi[0].shape
         h0 = [np.asarray(e, complex) for e in ev.energy_matrix(*params)]
         energies = [np.asarray(e, float) for e in ev.energies(*params)]
         inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
         energy, pair = state_forms(psi, h0, np)
         found = figures(quantities, energy, pair, energies, inv_t, NUMPY)
+    unresolved = np.broadcast_to(~(phase <= PHASE_LIMIT), shape)
     out = {q: np.array(np.broadcast_to(v, shape), dtype=float) + 0.0 for q, v in found.items()}
     for q, v in out.items():
-        if not np.all(np.isfinite(v)):
+        if not np.all(np.isfinite(v) | unresolved):
             raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
-    return out
+    return out, unresolved
+
+
+def _fallback(battery, quantities: Sequence[str], out: dict, pending: list) -> None:
+    """Points beyond PHASE_LIMIT again with mpmath (at most FALLBACK_POINTS of them)."""
+    from .evaluate import FALLBACK_DIGITS, FALLBACK_POINTS
+
+    count = sum(int(np.count_nonzero(mask)) for _, mask, _, _ in pending)
+    if count > FALLBACK_POINTS:
+        raise ValueError(
+            f"{count} points have phases |lambda t| beyond {PHASE_LIMIT:.0e} rad, which double "
+            f"precision cannot resolve (at most {FALLBACK_POINTS} are re-evaluated with "
+            "mpmath); use digits= for the mpmath path, or shorter times or smaller couplings")
+    for index, mask, block, times in pending:
+        arrays = {n: np.broadcast_to(a, mask.shape) for n, a in block.items()}
+        times = np.broadcast_to(times, mask.shape)
+        for where in (tuple(w) for w in np.argwhere(mask)):
+            point = {n: float(a[where]) for n, a in arrays.items()}
+            found = evaluate_user_point(battery, quantities, point, float(times[where]),
+                                        FALLBACK_DIGITS)
+            for q in quantities:
+                out[q][index + (Ellipsis,)][where] = float(found[q]) + 0.0
 
 
 def _guard(ev: UserEvaluators, values: Mapping[str, Any], t: Any) -> int:
@@ -352,24 +373,30 @@ def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[st
         return found
     shape = np.broadcast_shapes(t.shape, *(a.shape for a in arrays.values()))
     out = {q: np.empty(shape) for q in quantities}
+    pending = []
     for index in chunk_slices(shape, 1 << 16):
         block = {n: take_block(a, index, len(shape)) for n, a in arrays.items()}
-        found = evaluate_user_numpy(battery, quantities, take_block(t, index, len(shape)), block)
+        times = take_block(t, index, len(shape))
+        found, unresolved = evaluate_user_numpy(battery, quantities, times, block)
         for q in quantities:
             out[q][index + (Ellipsis,)] = found[q]
+        if np.any(unresolved):
+            pending.append((index, np.array(unresolved), block, times))
+    if pending:
+        _fallback(battery, quantities, out, pending)
     return out
 
 
 def _on_grid(battery, quantities: Sequence[str], t: np.ndarray,
              arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
     """The uniform-grid path (:mod:`qb_symbolic.numeric.user_grid`) when it applies."""
-    from .user_grid import evaluate_user_grid, grid_layout
+    from .user_grid import evaluate_user_grid, grid_layout, phases_resolved
 
     ev = user_evaluators(battery, "numpy")
     params = [arrays[s.name] for s in ev.params]
     layout = grid_layout(t, np.broadcast_shapes(*(p.shape for p in params)))
-    if layout is None:
-        return None
+    if layout is None or not phases_resolved(ev, params, layout):
+        return None  # the general path, with its mpmath fallback beyond PHASE_LIMIT
     with np.errstate(all="ignore"):
         found = evaluate_user_grid(ev, quantities, t, layout, params)
     out = {}
