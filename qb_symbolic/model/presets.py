@@ -122,6 +122,11 @@ def exact_value(name: str, value: Any) -> sp.Expr:
     return exact_real(name, value)
 
 
+#: Values of the parameters a preset leaves free, when none is given (the paper's
+#: J = Omega = 1 units, no anisotropy, no DM, omega0 = 1).
+DEFAULT_VALUES: dict[str, int] = {"Omega": 1, "J": 1, "gamma": 0, "Delta": 0, "D": 0, "omega0": 1}
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """A named model: the parameters it fixes and those it requires nonzero."""
@@ -278,6 +283,23 @@ class Battery:
     def parameters(self) -> tuple[sp.Symbol, ...]:
         """Symbols the battery still depends on, in the declared order (model-object API)."""
         return tuple(SYMBOLS[n] for n in PARAMETERS if self.params[n] == SYMBOLS[n])
+
+    def as_model(self):
+        """This preset as the general model object (:class:`qb_symbolic.model.battery.UserBattery`).
+
+        Same H, H0 and ``|dd>``; its still-symbolic parameters keep the preset's defaults
+        (:data:`DEFAULT_VALUES`), except those the preset needs nonzero. Everything written for any battery (structure finder,
+        closed-form evolution with its proofs, the Newton-form evaluators, the formulas
+        document) then applies to the preset; tests prove the two derivations agree.
+        """
+        from .battery import UserBattery
+
+        required = MODELS[self.model].nonzero  # e.g. xyz's gamma, Delta: no default
+        names = tuple(s.name for s in self.parameters if s.name not in required)
+        return UserBattery(sp.ImmutableMatrix(self.hamiltonian),
+                           sp.ImmutableMatrix(self.energy_operator),
+                           sp.ImmutableMatrix(self.initial_state), self.parameters,
+                           tuple((n, DEFAULT_VALUES[n]) for n in names), repr(self))
 
     @staticmethod
     def from_paulis(terms: Any, *, H0: Any = None, initial: Any = "dd"):

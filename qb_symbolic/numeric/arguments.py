@@ -14,14 +14,13 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
+from ..core.symbols import SYMBOLS
 from ..core.values import describe, exact_real, real_array, to_mpf
-from ..model.presets import check_model_name
+from ..model.presets import DEFAULT_VALUES, MODELS, Battery, check_model_name
 from .codegen import QUANTITIES
 
 #: Defaults of the general model (the paper's J = Omega = 1 units).
-DEFAULTS: dict[str, float] = {
-    "Omega": 1.0, "J": 1.0, "gamma": 0.0, "Delta": 0.0, "D": 0.0, "omega0": 1.0,
-}
+DEFAULTS: dict[str, float] = dict(DEFAULT_VALUES)
 PARAMETER_ORDER: tuple[str, ...] = ("Omega", "J", "gamma", "Delta", "D", "omega0")
 #: Most digits ``digits=`` accepts (beyond, mpmath's cost grows without bound).
 MAX_DIGITS = 10000
@@ -116,3 +115,23 @@ def _check_times(t: Any, precise: bool) -> Any:
     if np.any(np.signbit(array)):
         array = array + 0.0  # -0.0 is the time 0: no result may carry its sign
     return array
+
+
+def preset_values(battery: Any, model: str, given: dict) -> tuple[str, dict]:
+    """The model and values of a preset ``Battery``: its numbers, then the given ones."""
+    if not isinstance(battery, Battery):
+        raise ValueError("battery must be a qb_symbolic.Battery (a preset or from_string, "
+                         f"from_paulis, from_matrix); got {type(battery).__name__}")
+    values = dict(given)
+    for name, value in battery.params.items():
+        if value == SYMBOLS[name] or name in battery_fixed(battery):
+            continue
+        if given.get(name) is not None:
+            raise ValueError(f"{name} is fixed by the battery ({name} = {value}); leave it out")
+        values[name] = value
+    return battery.model, values
+
+
+def battery_fixed(battery: Any) -> tuple[str, ...]:
+    """Parameters a preset fixes (its model's own values)."""
+    return tuple(MODELS[battery.model].fixed)

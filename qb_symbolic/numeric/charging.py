@@ -39,7 +39,7 @@ import sympy as sp
 
 from ..core.symbols import t as t_symbol
 from ..core.values import describe, real_array, to_mpf
-from .arguments import PARAMETER_ORDER, resolve
+from .arguments import PARAMETER_ORDER, preset_values, resolve
 from .codegen import evaluators
 from .exact_times import WORKING_DIGITS, exact_time
 from .precise import guard_digits, point_stage, prepare_point
@@ -296,9 +296,7 @@ def _problem(model: str, window: Any, battery: Any, params: dict):
         from .user_charging import UserProblem
 
         return UserProblem(battery, params, window), "user"
-    from .evaluate import _preset_values
-
-    model, values = _preset_values(battery, model, params)
+    model, values = preset_values(battery, model, params)
     return _Problem(model, values, window), model
 
 

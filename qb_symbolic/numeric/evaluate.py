@@ -35,6 +35,7 @@ from .arguments import (
     PARAMETER_ORDER,
     _check_times,
     check_quantity,
+    preset_values,
     resolve,
 )
 from .codegen import QUANTITIES, evaluators, physical_range
@@ -269,7 +270,7 @@ def evaluate_many(
         return evaluate_user(battery, quantities, _check_times(t, precise),
                              battery.values_for(values), digits)
     if battery is not None:
-        model, values = _preset_values(battery, model, values)
+        model, values = preset_values(battery, model, values)
     unknown = [n for n in values if n not in PARAMETER_ORDER]
     if unknown:
         raise ValueError(f"unknown parameter {unknown[0]!r}; allowed: {', '.join(PARAMETER_ORDER)}")
@@ -278,29 +279,6 @@ def evaluate_many(
     if precise:
         return _evaluate_mpmath(quantities, times, model, values, int(digits))
     return _evaluate_numpy(quantities, times, model, values)
-
-
-def _preset_values(battery: Any, model: str, given: dict) -> tuple[str, dict]:
-    """The model and values of a preset ``Battery``: its numbers, then the given ones."""
-    from ..core.symbols import SYMBOLS
-    from ..model.presets import Battery
-
-    if not isinstance(battery, Battery):
-        raise ValueError("battery must be a qb_symbolic.Battery (a preset or from_string, "
-                         f"from_paulis, from_matrix); got {type(battery).__name__}")
-    values = dict(given)
-    for name, value in battery.params.items():
-        if value == SYMBOLS[name] or name in battery_fixed(battery):
-            continue
-        if given.get(name) is not None:
-            raise ValueError(f"{name} is fixed by the battery ({name} = {value}); leave it out")
-        values[name] = value
-    return battery.model, values
-
-
-def battery_fixed(battery: Any) -> tuple[str, ...]:
-    """Parameters a preset fixes (its model's own values)."""
-    return tuple(MODELS[battery.model].fixed)
 
 
 def evaluate(
