@@ -226,7 +226,7 @@ def test_near_degenerate_four_blocks_keep_1e_10(spectrum):
     battery = qb.Battery.from_matrix(base + a * W, initial=[sp.Rational(1, 2)] * 4)
     assert [b.roots.kind for b in evolution(battery).blocks] == ["quartic-ferrari"]
     t = np.linspace(0, 30, 301)
-    for eps in (0.0, 1e-12, 1e-9, 1e-6):
+    for eps in (0.0, 1e-12, 1e-9, 1e-6, 2e-4, 2e-3, 2e-2):  # 2e-4: 1e-7 off before the fix
         h = np.array(base.evalf(), dtype=float) + eps * np.array(W.evalf(), dtype=float)
         w, V = np.linalg.eigh(h)
         psi = V @ (np.exp(-1j * np.outer(w, t)) * (V.conj().T @ (np.ones(4) / 2))[:, None])

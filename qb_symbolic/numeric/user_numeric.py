@@ -179,10 +179,13 @@ class _MpLib:
         return min(max(value, low), high)
 
 
-#: Relative gap below which a root pair of a 3- or 4-block is taken from ``eigvalsh`` of
+#: Relative gap below which the roots of a 3- or 4-block are taken from ``eigvalsh`` of
 #: the closed-form block instead of the radicals: near a double root the Viete and
-#: Ferrari forms lose about half the digits (sqrt(eps)) and at one they are 0/0.
-NEAR_DEGENERATE = 1e-4
+#: Ferrari forms lose up to half the digits (sqrt(eps)) and at one they are 0/0. The
+#: loss reaches far: two near-double pairs at relative gap 2e-4 gave root errors ~3e-9
+#: (ergotropy 1e-7 over t = 30), at 2e-3 ~4e-12, at 5e-2 below 1e-15 (benchmarks/
+#: accuracy.py sweeps the gap); eigvalsh of a Hermitian block has condition number 1.
+NEAR_DEGENERATE = 5e-2
 
 
 def _repair_roots(stacked: np.ndarray, block, params, n: int, points: tuple) -> np.ndarray:
