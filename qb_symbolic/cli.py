@@ -16,6 +16,8 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
+from .cli_table import table
+
 #: Exit code for bad input.
 EXIT_USAGE = 2
 
@@ -163,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_latex.add_argument("--no-pdf", action="store_true", help="write .tex only, do not run pdflatex")
     p_latex.add_argument("--png", metavar="SECTION", default=None,
                          help="also render one section (e.g. ergotropy-ising) as a cropped PNG")
+    _add_user_battery(p_latex)
+    p_latex.set_defaults(model="general", **dict.fromkeys(("Omega", "J", "gamma", "Delta", "D",
+                                                            "omega0")))
     p_fig = sub.add_parser("figures", help="the paper's Figs. 2-7 as PNG and PDF")
     p_fig.add_argument("--out", default="qb_figures", help="output folder (default ./qb_figures)")
     p_fig.add_argument("--gamma", type=_number, default=None,
@@ -211,6 +216,8 @@ def _run_latex(args: argparse.Namespace) -> str:
 
     from .paper.formulas import MASTER, check_snippet, snippet_png, write_document
 
+    if args.hamiltonian is not None:
+        return _run_model_latex(args)
     if args.png:
         check_snippet(args.png)
     tex, compiled = write_document(Path(args.out), compile=not args.no_pdf,
@@ -223,6 +230,26 @@ def _run_latex(args: argparse.Namespace) -> str:
                      "(apt-get install texlive-latex-base texlive-latex-recommended)")
     if args.png:
         lines.append(f"wrote {snippet_png(args.png, Path(args.out))}")
+    return "\n".join(lines)
+
+
+def _run_model_latex(args: argparse.Namespace) -> str:
+    """``latex --hamiltonian``: the formulas document of that battery (--set: exact values)."""
+    from .export.model_document import MODEL_MASTER, write_model_document
+
+    if args.png:
+        raise ValueError("--png renders a section of the paper's document; leave it out with "
+                         "--hamiltonian")
+    battery, values = _user_battery(args)
+    if values:
+        battery = battery.substitute(**values)
+    tex, compiled = write_model_document(battery, args.out, compile=not args.no_pdf)
+    lines = [f"wrote {tex}"]
+    if compiled is not None and compiled.pdf is not None:
+        lines.append(f"wrote {compiled.pdf}")
+    elif not args.no_pdf:
+        lines.append(f"pdflatex not found: compile {MODEL_MASTER}.tex yourself "
+                     "(apt-get install texlive-latex-base texlive-latex-recommended)")
     return "\n".join(lines)
 
 
@@ -329,39 +356,6 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _table(payload: dict[str, Any]) -> str:
-    params = ", ".join(f"{k}={v:g}" for k, v in payload["params"].items())
-    lines = [f"model {payload['model']} ({params})"]
-    if "values" in payload:
-        omega = payload["params"].get("Omega")
-        scaled = f"{'Omega*t':>14}  " if omega is not None else ""
-        lines.append(f"{'t':>14}  {scaled}{payload['quantity']:>24}")
-        for time, value in zip(payload["t"], payload["values"]):
-            shown = value if isinstance(value, str) else f"{value:.16g}"
-            scaled = f"{omega * time + 0.0:>14.8g}  " if omega is not None else ""
-            lines.append(f"{time:>14.8g}  {scaled}{shown:>24}")
-    elif "t_min" in payload:
-        exact = f"  (exactly {payload['t_min_exact']})" if payload["t_min_exact"] else ""
-        lines.append(f"window        [0, {payload['window']:.16g}]")
-        lines.append(f"t_min         {payload['t_min_digits']}{exact}")
-        lines.append(f"zeta_max      {payload['ergotropy_max_digits']}")
-        lines.append(f"full charge   {'yes' if payload['full_charge'] else 'no'} (capacity "
-                     f"E_max - E_min = {payload['capacity']:.16g})")
-        if payload["at_window_end"]:
-            lines.append("note          still rising at the window's end: use --window for more")
-    else:
-        exact = f"  (exactly {payload['t_exact']})" if payload["t_exact"] else ""
-        lines.append(f"window        [0, {payload['window']:.16g}]")
-        lines.append(f"t             {payload['t_digits']}{exact}")
-        lines.append(f"P_max         {payload['power_max_digits']}")
-        if payload["at_window_end"]:
-            lines.append("note          still rising at the window's end: use --window for more")
-    if payload.get("unrefined_ties"):
-        lines.append(f"note          {payload['unrefined_ties']} later maxima agree with this one "
-                     "within double precision and were not refined (periodic dynamics?)")
-    return "\n".join(lines)
-
-
 COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex,
             "figures": _run_figures, "claims": _run_claims, "report": _run_report}
 
@@ -396,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif isinstance(payload, dict) and getattr(args, "json", False):
         print(json.dumps(payload))
     elif isinstance(payload, dict):
-        print(_table(payload))
+        print(table(payload))
     return 0
 
 

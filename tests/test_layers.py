@@ -22,7 +22,7 @@ def _layer(parts: tuple[str, ...]) -> int | None:
     """Rank of a module given its path parts below the package (None: top-level glue)."""
     if parts[0] in LAYERS:
         return LAYERS.index(parts[0])
-    if parts[0] == "cli.py":
+    if parts[0] == "cli.py" or parts[0].startswith("cli_"):
         return LAYERS.index("cli")
     return None
 

@@ -1,0 +1,38 @@
+"""The ``qb-symbolic`` command's plain-text output (``--json`` prints the payload itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def table(payload: dict[str, Any]) -> str:
+    params = ", ".join(f"{k}={v:g}" for k, v in payload["params"].items())
+    lines = [f"model {payload['model']} ({params})"]
+    if "values" in payload:
+        omega = payload["params"].get("Omega")
+        scaled = f"{'Omega*t':>14}  " if omega is not None else ""
+        lines.append(f"{'t':>14}  {scaled}{payload['quantity']:>24}")
+        for time, value in zip(payload["t"], payload["values"]):
+            shown = value if isinstance(value, str) else f"{value:.16g}"
+            scaled = f"{omega * time + 0.0:>14.8g}  " if omega is not None else ""
+            lines.append(f"{time:>14.8g}  {scaled}{shown:>24}")
+    elif "t_min" in payload:
+        exact = f"  (exactly {payload['t_min_exact']})" if payload["t_min_exact"] else ""
+        lines.append(f"window        [0, {payload['window']:.16g}]")
+        lines.append(f"t_min         {payload['t_min_digits']}{exact}")
+        lines.append(f"zeta_max      {payload['ergotropy_max_digits']}")
+        lines.append(f"full charge   {'yes' if payload['full_charge'] else 'no'} (capacity "
+                     f"E_max - E_min = {payload['capacity']:.16g})")
+        if payload["at_window_end"]:
+            lines.append("note          still rising at the window's end: use --window for more")
+    else:
+        exact = f"  (exactly {payload['t_exact']})" if payload["t_exact"] else ""
+        lines.append(f"window        [0, {payload['window']:.16g}]")
+        lines.append(f"t             {payload['t_digits']}{exact}")
+        lines.append(f"P_max         {payload['power_max_digits']}")
+        if payload["at_window_end"]:
+            lines.append("note          still rising at the window's end: use --window for more")
+    if payload.get("unrefined_ties"):
+        lines.append(f"note          {payload['unrefined_ties']} later maxima agree with this one "
+                     "within double precision and were not refined (periodic dynamics?)")
+    return "\n".join(lines)
