@@ -13,7 +13,7 @@ P_b'(lambda_k)``, Cayley-Hamilton; ``(lambda - H_b) A_b = P_b c_b`` is checked e
 coherence ``sqrt(1 - C^2)`` and steering ``F3_max = sqrt(1 + 2 C^2)`` (pure-state identities
 for the quantities of Zhang, Song and Wang, arXiv:2406.16047, Eqs. 9-12); the proofs.
 The figures of merit carry every definition as ``context``, outermost first, so their
-``explicit()`` is in the parameters and ``t``. In ``paper`` because of ``compile_pdf``.
+``explicit()`` is in the parameters and ``t``.
 """
 
 from __future__ import annotations
