@@ -15,7 +15,7 @@ import sympy as sp
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.user_numeric import user_state_point
+from qb_symbolic.numeric.user_precise import user_state_point
 from qb_symbolic.symbolic.evolution import evolution
 
 #: Random Hamiltonians in the acceptance run (issue: 40, at least 10 needing the quartic).

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..core.values import describe, real_array, to_mpf
 from .charging import WORKING_DIGITS, _Problem
-from .user_numeric import state_mp, user_evaluators, user_state
+from .user_numeric import user_evaluators, user_state
+from .user_precise import state_mp
 
 
 class UserProblem(_Problem):

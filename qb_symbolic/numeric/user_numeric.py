@@ -1,4 +1,4 @@
-"""Numbers for any battery from its closed forms: numpy (broadcasting) and mpmath (digits=).
+"""Numbers for any battery from its closed forms: numpy (broadcasting; mpmath in user_precise).
 
 The closed forms of :mod:`qb_symbolic.symbolic.evolution` are generated once per
 battery (``lambdify`` with ``cse=True``, argument order from the battery's declared
@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import mpmath as mp
 import numpy as np
 import sympy as sp
 
 from ..symbolic.evolution import evolution
 from .cache import disk_cached, source_fingerprint
 from .codegen import generate
-from .divided import exp_divided_differences, exp_divided_differences_mp, stable_order
+from .divided import exp_divided_differences, stable_order
 
 QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
@@ -170,15 +169,6 @@ class _NumpyLib:
 NUMPY = _NumpyLib
 
 
-class _MpLib:
-    real, conj, sqrt = staticmethod(mp.re), staticmethod(mp.conj), staticmethod(mp.sqrt)
-    min, max = staticmethod(min), staticmethod(max)
-
-    @staticmethod
-    def clip(value, low, high):
-        return min(max(value, low), high)
-
-
 #: Relative gap below which the roots of a 3- or 4-block are taken from ``eigvalsh`` of
 #: the closed-form block instead of the radicals: near a double root the Viete and
 #: Ferrari forms lose up to half the digits (sqrt(eps)) and at one they are 0/0. The
@@ -265,6 +255,7 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
 def _fallback(battery, quantities: Sequence[str], out: dict, pending: list) -> None:
     """Points beyond PHASE_LIMIT again with mpmath (at most FALLBACK_POINTS of them)."""
     from .evaluate import FALLBACK_DIGITS, FALLBACK_POINTS
+    from .user_precise import evaluate_user_point
 
     count = sum(int(np.count_nonzero(mask)) for _, mask, _, _ in pending)
     if count > FALLBACK_POINTS:
@@ -283,74 +274,6 @@ def _fallback(battery, quantities: Sequence[str], out: dict, pending: list) -> N
                 out[q][index + (Ellipsis,)][where] = float(found[q]) + 0.0
 
 
-def _guard(ev: UserEvaluators, values: Mapping[str, Any], t: Any) -> int:
-    """Guard digits: 12 plus one per decade of the phase ``max |lambda| t``."""
-    from ..core.values import to_mpf
-
-    with mp.workdps(15):
-        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
-        time = to_mpf("t", t)
-        scale = max([abs(mp.re(r)) for roots in ev.roots for r in roots(*params)] + [mp.mpf(1)])
-        return 12 + int(mp.ceil(mp.log10(1 + scale * abs(time))))
-
-
-def _leja(nodes: list) -> list:
-    """Leja order of a few nodes: farthest from the mean first, then the farthest from
-    those taken (by product of distances); the Newton terms then stay small."""
-    mean = sum(nodes) / len(nodes)
-    order = [max(nodes, key=lambda y: abs(y - mean))]
-    rest = list(nodes)
-    rest.remove(order[0])
-    while rest:
-        best = max(rest, key=lambda y: mp.fprod(abs(y - x) for x in order))
-        order.append(best)
-        rest.remove(best)
-    return order
-
-
-def state_mp(ev: UserEvaluators, params: Sequence[mp.mpf], time: mp.mpf) -> list:
-    psi = [mp.mpc(0)] * 4
-    for roots, newton, n in zip(ev.roots, ev.newton, ev.sizes):
-        nodes = _leja([mp.re(r) for r in roots(*params)])
-        vectors = newton(*params, *nodes)
-        differences = exp_divided_differences_mp(nodes, time)
-        for m in range(n):
-            for i in range(4):
-                psi[i] += differences[m] * vectors[4 * m + i]
-    return psi
-
-
-def user_state_point(battery, values: Mapping[str, Any], t: Any, digits: int) -> list:
-    """``psi(t)`` at one point with mpmath (4 ``mpc``), correct to about ``digits`` digits."""
-    from ..core.values import to_mpf
-
-    ev = user_evaluators(battery, "mpmath")
-    with mp.workdps(digits + _guard(ev, values, t)):
-        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
-        psi = state_mp(ev, params, to_mpf("t", t))
-    with mp.workdps(digits):
-        return [+a for a in psi]
-
-
-def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t: Any,
-                        digits: int) -> dict[str, mp.mpf]:
-    """The quantities at one point with mpmath, correct to about ``digits`` digits."""
-    from ..core.values import to_mpf
-
-    ev = user_evaluators(battery, "mpmath")
-    with mp.workdps(digits + _guard(ev, values, t)):
-        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
-        time = to_mpf("t", t)
-        psi = state_mp(ev, params, time)
-        h0 = list(ev.energy_matrix(*params))
-        energies = [mp.re(e) for e in ev.energies(*params)]
-        inv_t = 1 / time if time > 0 else mp.mpf(0)
-        energy, pair = state_forms(psi, h0, _MpLib)
-        found = figures(quantities, energy, pair, energies, inv_t, _MpLib)
-    with mp.workdps(digits):
-        return {q: +mp.re(v) for q, v in found.items()}
-
-
 def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[str, Any],
                   digits: int | None) -> dict[str, np.ndarray]:
     """Quantities of a user battery: float path in chunks, or mpmath per point."""
@@ -358,6 +281,8 @@ def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[st
     from .stages import chunk_slices, take_block
 
     if digits is not None:
+        from .user_precise import evaluate_user_point
+
         objs = [np.asarray(values[s.name], dtype=object) for s in battery.parameters]
         t_obj = np.asarray(t, dtype=object)
         shape = np.broadcast_shapes(t_obj.shape, *(o.shape for o in objs))

@@ -15,6 +15,8 @@ from functools import lru_cache
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
+from ..core.pauli import PAULI_LABELS, pauli_string
+
 #: Familiar states recognised in a derived basis (first nonzero entry positive).
 KNOWN_STATES: dict[str, sp.Matrix] = {
     name: sp.ImmutableMatrix(entries) / sp.sqrt(sum(x * x for x in entries))
@@ -22,11 +24,9 @@ KNOWN_STATES: dict[str, sp.Matrix] = {
                           ("dd", [0, 0, 0, 1]), ("Phi+", [1, 0, 0, 1]), ("Phi-", [1, 0, 0, -1]),
                           ("Psi+", [0, 1, 1, 0]), ("Psi-", [0, 1, -1, 0]))
 }
-_SIGMA = {"I": sp.eye(2), "X": sp.Matrix([[0, 1], [1, 0]]),
-          "Y": sp.Matrix([[0, -sp.I], [sp.I, 0]]), "Z": sp.diag(1, -1)}
-#: Two-cell Pauli strings, cell 1 first: ``"XY"`` is ``sx (x) sy``.
-PAULI_STRINGS: dict[str, sp.Matrix] = {
-    a + b: sp.kronecker_product(_SIGMA[a], _SIGMA[b]) for a in _SIGMA for b in _SIGMA}
+#: Two-cell Pauli strings, cell 1 first (``"XY"`` is ``sx (x) sy``): the basis of the
+#: commutant's linear system.
+PAULI_STRINGS: dict[str, sp.Matrix] = {label: pauli_string(label) for label in PAULI_LABELS}
 
 
 @lru_cache(maxsize=8192)
