@@ -17,6 +17,7 @@ import mpmath as mp
 import numpy as np
 
 from .cli_table import table
+from .core.symbols import PARAMETERS
 
 #: Exit code for bad input.
 EXIT_USAGE = 2
@@ -105,7 +106,7 @@ def _user_battery(args: argparse.Namespace):
         return None, {}
     from .model.presets import Battery
 
-    clash = [n for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")
+    clash = [n for n in PARAMETERS
              if getattr(args, n) is not None]
     if clash or args.model != "general":
         raise ValueError("--hamiltonian replaces --model and its parameters: give values "
@@ -120,7 +121,7 @@ def _user_battery(args: argparse.Namespace):
 
 
 def _params(args: argparse.Namespace) -> dict[str, Any]:
-    return {n: getattr(args, n) for n in ("Omega", "J", "gamma", "Delta", "D", "omega0")}
+    return {n: getattr(args, n) for n in PARAMETERS}
 
 
 def _resolved(model: str, given: dict[str, Any]) -> dict[str, float]:
@@ -166,8 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_latex.add_argument("--png", metavar="SECTION", default=None,
                          help="also render one section (e.g. ergotropy-ising) as a cropped PNG")
     _add_user_battery(p_latex)
-    p_latex.set_defaults(model="general", **dict.fromkeys(("Omega", "J", "gamma", "Delta", "D",
-                                                            "omega0")))
+    p_latex.set_defaults(model="general", **dict.fromkeys(PARAMETERS))
     p_fig = sub.add_parser("figures", help="the paper's Figs. 2-7 as PNG and PDF")
     p_fig.add_argument("--out", default="qb_figures", help="output folder (default ./qb_figures)")
     p_fig.add_argument("--gamma", type=_number, default=None,

@@ -14,14 +14,14 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from ..core.symbols import SYMBOLS
+from ..core.symbols import PARAMETERS, SYMBOLS
 from ..core.values import describe, exact_real, real_array, to_mpf
 from ..model.presets import DEFAULT_VALUES, MODELS, Battery, check_model_name
 from .codegen import QUANTITIES
 
 #: Defaults of the general model (the paper's J = Omega = 1 units).
 DEFAULTS: dict[str, float] = dict(DEFAULT_VALUES)
-PARAMETER_ORDER: tuple[str, ...] = ("Omega", "J", "gamma", "Delta", "D", "omega0")
+PARAMETER_ORDER: tuple[str, ...] = PARAMETERS
 #: Most digits ``digits=`` accepts (beyond, mpmath's cost grows without bound).
 MAX_DIGITS = 10000
 

@@ -51,7 +51,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..core.symbols import SYMBOLS
+from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS
 from ..model.presets import MODELS, Battery, sigma
 from ..symbolic.quantities import CONCURRENCE_FORM
 from ..symbolic.spectrum import depressed_cubic, discriminant_sum_of_squares, eigensystem, z
@@ -63,7 +63,7 @@ from .cache import disk_cached, source_fingerprint
 
 #: Parameters of the spectral stage, in this order.
 PARAMETER_ARGS: tuple[sp.Symbol, ...] = tuple(
-    SYMBOLS[n] for n in ("Omega", "J", "gamma", "Delta", "D")
+    SYMBOLS[n] for n in HAMILTONIAN_PARAMETERS
 )
 #: Outputs of the spectral stage, in this order.
 SPECTRAL_OUTPUTS: tuple[str, ...] = (

@@ -25,10 +25,11 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
+from ..core.symbols import HAMILTONIAN_PARAMETERS
 from .codegen import NODE_OUTPUTS, TIME_ARGS, Evaluators
 
 #: Hamiltonian parameters in the order of the spectral stage.
-HAMILTONIAN_ORDER: tuple[str, ...] = ("Omega", "J", "gamma", "Delta", "D")
+HAMILTONIAN_ORDER: tuple[str, ...] = HAMILTONIAN_PARAMETERS
 #: Parameters with the dimension of an energy (rescaled); gamma and Delta multiply J.
 ENERGY_PARAMETERS: tuple[str, ...] = ("Omega", "J", "D")
 #: Quantities whose uniform-grid fast path exists (they depend on f_b alone).

@@ -11,12 +11,12 @@ from __future__ import annotations
 import sympy as sp
 
 from ..core.algebra import compact, split_content
-from ..core.symbols import SYMBOLS
+from ..core.symbols import PARAMETERS, SYMBOLS
 from ..core.symbols import t as t_symbol
 from ..model.presets import MODELS, Battery
 from ..symbolic.spectrum import BlockSpectrum, eigensystem, z
 
-Omega, J, gamma, Delta, D, omega0 = (SYMBOLS[n] for n in ("Omega", "J", "gamma", "Delta", "D", "omega0"))
+Omega, J, gamma, Delta, D, omega0 = (SYMBOLS[n] for n in PARAMETERS)
 t = t_symbol
 
 #: Summation index of the charging block's eigenvalues (1, 2, 3; 0 is ``Phi-``).

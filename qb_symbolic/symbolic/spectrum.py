@@ -32,7 +32,7 @@ from itertools import combinations
 import sympy as sp
 
 from ..core.algebra import compact, split_content, sqrt_compact
-from ..core.symbols import SYMBOLS, eigenvalue_symbol
+from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS, eigenvalue_symbol
 from ..model.presets import Battery
 from .subspaces import Block, BlockDecomposition, block_decomposition
 
@@ -42,7 +42,7 @@ z = sp.Symbol("z")
 
 def _gens(*exprs: sp.Expr) -> tuple[sp.Symbol, ...]:
     found = set().union(*(sp.sympify(e).free_symbols for e in exprs))
-    order = [SYMBOLS[n] for n in ("Omega", "J", "gamma", "Delta", "D")]
+    order = [SYMBOLS[n] for n in HAMILTONIAN_PARAMETERS]
     known = [s for s in order if s in found]
     others = sorted(found - set(order), key=sp.default_sort_key)
     return tuple(known + others)
