@@ -25,6 +25,7 @@ import sympy as sp
 
 from ..core.pauli import sigma
 from ..core.symbols import SYMBOLS
+from .density import initial_density, is_density_input
 from .inputs import check_hermitian, initial_state, to_matrix
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -66,7 +67,8 @@ class UserBattery:
     Attributes
     ----------
     hamiltonian, energy_operator, initial_state
-        Exact SymPy matrices (``ImmutableMatrix``).
+        Exact SymPy matrices (``ImmutableMatrix``); ``initial_state`` is a 4x1 ket or,
+        for a mixed start (:mod:`qb_symbolic.model.density`), a 4x4 density matrix.
     parameters
         The real symbols, in their declared order.
     defaults
@@ -91,7 +93,7 @@ class UserBattery:
         check_hermitian(H, "H")
         energy = default_energy_operator() if H0 is None else to_matrix(H0, "H0")
         check_hermitian(energy, "H0")
-        psi0 = initial_state(initial)
+        psi0 = initial_density(initial) if is_density_input(initial) else initial_state(initial)
         symbols = _ordered_symbols(spec, H)
         for extra in (_ordered_symbols(H0, energy), _ordered_symbols(None, psi0)):
             symbols += [s for s in extra if s not in symbols]
@@ -101,6 +103,11 @@ class UserBattery:
         shown = spec if isinstance(spec, str) else repr(spec)
         return cls(sp.ImmutableMatrix(H), sp.ImmutableMatrix(energy), sp.ImmutableMatrix(psi0),
                    tuple(symbols), defaults, shown)
+
+    @property
+    def mixed(self) -> bool:
+        """True when the initial state is a density matrix (4x4) rather than a ket."""
+        return self.initial_state.shape == (4, 4)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -259,11 +259,17 @@ def evaluate_many(
     """
     if isinstance(quantities, str):
         quantities = (quantities,)
-    quantities = tuple(check_quantity(q) for q in quantities)
+    mixed = getattr(battery, "model", None) == "user" and battery.mixed
+    quantities = tuple(q if mixed else check_quantity(q) for q in quantities)
     precise = digits is not None
     if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
                     or not 1 <= digits <= MAX_DIGITS):
         raise ValueError(f"digits must be a positive integer (1 to {MAX_DIGITS}); got {describe(digits)}")
+    if mixed:
+        from .mixed_numeric import evaluate_mixed
+
+        return evaluate_mixed(battery, quantities, _check_times(t, precise),
+                              battery.values_for(values), digits)
     if battery is not None and getattr(battery, "model", None) == "user":
         from .user_numeric import evaluate_user
 

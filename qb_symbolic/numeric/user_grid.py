@@ -52,7 +52,7 @@ def grid_layout(t: np.ndarray, points: tuple) -> tuple[float, float, int] | None
     return float(t.reshape(-1, t.shape[-1])[0, 0]), step, t.shape[-1]
 
 
-def _newton_matrices(H: np.ndarray, roots: np.ndarray) -> np.ndarray:
+def newton_matrices(H: np.ndarray, roots: np.ndarray) -> np.ndarray:
     """``N_m = prod_{j<m} (H - y_j)``, shape ``(P, n, n, n)`` (index m after P)."""
     P, n, _ = H.shape
     out = np.empty((P, n, n, n), complex)
@@ -62,7 +62,7 @@ def _newton_matrices(H: np.ndarray, roots: np.ndarray) -> np.ndarray:
     return out
 
 
-def _propagators(newton: np.ndarray, roots: np.ndarray, times: np.ndarray) -> np.ndarray:
+def propagators(newton: np.ndarray, roots: np.ndarray, times: np.ndarray) -> np.ndarray:
     """``exp(-i H_b T) = sum_m E[y_0..y_m](T) N_m`` at ``times`` (shape ``(P, K)``):
     ``(P, K, n, n)``."""
     P, K = times.shape
@@ -87,9 +87,9 @@ def _steps(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, times: np.n
     start = 0
     for b, n in enumerate(ev.sizes):
         roots = block_roots(ev, b, params, (P,))
-        newton = _newton_matrices(_entries(ev.blocks[b], params, P).reshape(P, n, n), roots)
+        newton = newton_matrices(_entries(ev.blocks[b], params, P).reshape(P, n, n), roots)
         block = slice(start, start + n)
-        V[:, :, block, block] = _propagators(newton, roots, times)
+        V[:, :, block, block] = propagators(newton, roots, times)
         c[:, block] = _entries(ev.components[b], params, P)
         B[:, :, block] = _entries(ev.bases[b], params, P).reshape(P, 4, n)
         start += n

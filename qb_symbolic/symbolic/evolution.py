@@ -186,6 +186,10 @@ def evolution(battery) -> Evolution:
     ValueError
         For a battery whose blocks could not be proved (never expected).
     """
+    if getattr(battery, "mixed", False):
+        raise ValueError("this battery starts in a mixed state: its evolution is "
+                         "qb_symbolic.symbolic.mixed.mixed_evolution; charging times, the formulas "
+                         "document and the correlation measures are for pure starts so far")
     H = sp.Matrix(battery.hamiltonian)
     psi0 = sp.Matrix(battery.initial_state)
     params = tuple(s for s in battery.parameters if H.has(s))

@@ -1,0 +1,72 @@
+"""Mixed initial states: a 4x4 density matrix as the battery's starting point.
+
+``initial=`` of :meth:`qb_symbolic.Battery.from_string` (and ``from_paulis``,
+``from_matrix``) takes, besides a label or four amplitudes, a 4x4 density matrix: a SymPy
+matrix, a numpy array, or anything with ``.full()`` (a QuTiP ``Qobj``), in the basis order
+``|uu>, |ud>, |du>, |dd>``. It must be Hermitian and of trace 1 identically in its real
+symbols (checked exactly); positivity is proved exactly when the matrix is numeric (all
+principal minors >= 0, Sylvester's criterion for semidefinite matrices) and otherwise
+checked where it is evaluated (:func:`check_positive_at`).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .inputs import hamiltonian_from_matrix
+
+#: Most negative eigenvalue accepted at a numeric point (rounding of the evaluated entries).
+POSITIVITY_TOLERANCE = 1e-12
+
+
+def is_density_input(spec: Any) -> bool:
+    """Whether ``spec`` looks like a 4x4 matrix (rather than a label or four amplitudes)."""
+    if isinstance(spec, str):
+        return False
+    data = spec.full() if hasattr(spec, "full") and not isinstance(spec, sp.MatrixBase) else spec
+    shape = getattr(data, "shape", None)
+    if shape is None and isinstance(data, (list, tuple)):
+        shape = np.shape(np.asarray(data, dtype=object))
+    return tuple(shape or ()) == (4, 4)
+
+
+def initial_density(spec: Any) -> sp.Matrix:
+    """The exact 4x4 density matrix of ``spec``, checked.
+
+    Raises
+    ------
+    ValueError
+        Not 4x4, not Hermitian identically, a trace not identically 1, a complex or
+        time-dependent symbol, or (numeric matrices) a negative eigenvalue.
+    """
+    rho = hamiltonian_from_matrix(spec, "rho0")  # exact, Hermitian
+    trace = sp.expand(rho.trace())
+    if trace != 1 and sp.simplify(trace - 1) != 0:
+        raise ValueError(f"rho0 (the initial density matrix) must have trace 1 identically; got {trace}")
+    if not rho.free_symbols:
+        _check_positive_exactly(rho)
+    return rho
+
+
+def _check_positive_exactly(rho: sp.Matrix) -> None:
+    """Sylvester's criterion for semidefiniteness: every principal minor is >= 0."""
+    for size in range(1, 5):
+        for rows in combinations(range(4), size):
+            minor = sp.expand(rho.extract(list(rows), list(rows)).det(method="bareiss"))
+            if sp.re(minor).is_negative:
+                raise ValueError(
+                    "rho0 (the initial density matrix) is not positive semidefinite (principal minor "
+                    f"on rows {list(rows)} is {minor}): a state has eigenvalues >= 0")
+
+
+def check_positive_at(rho: np.ndarray) -> None:
+    """ValueError if any of the numeric density matrices (``(..., 4, 4)``) has an
+    eigenvalue below ``-POSITIVITY_TOLERANCE`` (a symbolic rho0 outside its valid range)."""
+    lowest = float(np.min(np.linalg.eigvalsh(rho)))
+    if lowest < -POSITIVITY_TOLERANCE:
+        raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue {lowest:.3g} < 0 at these "
+                         "parameter values: not a state there")

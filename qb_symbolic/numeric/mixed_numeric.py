@@ -1,0 +1,278 @@
+"""Numbers for a mixed start: ``rho(t)``, energy, ergotropy, power and capacity.
+
+From :func:`qb_symbolic.symbolic.mixed.mixed_evolution`: per parameter point the
+closed-form roots of every block (near-degenerate points repaired as for pure states),
+the Newton matrices and the divided differences of ``exp(-i z t)`` give
+``U(t) = sum_b U_b exp(-i H_b t) U_b^dag``; then ``rho(t) = U rho0 U^dag`` and
+
+* ``energy = Tr(rho(t) H0)``;
+* ``ergotropy = energy - sum_k r_k(down) e_k(up)``: the passive energy is constant in
+  time (the spectrum ``r`` of ``rho(t)`` is that of ``rho0``, proved in
+  :mod:`qb_symbolic.symbolic.mixed`), so ``r`` is taken once per parameter point, from
+  ``eigvalsh`` of the closed-form ``rho0`` (mpmath ``eighe`` at the working precision for
+  ``digits=``: a certified numeric step, not a closed form); ``e`` are the closed-form
+  eigenvalues of H0;
+* ``capacity = sum_k r_k(down) e_k(down) - sum_k r_k(down) e_k(up)`` (Yang et al.,
+  PRL 131, 030402 (2023)), constant in time;
+* ``power = ergotropy / t``.
+
+Correlation measures of mixed states (Wootters concurrence, coherences, steering) are
+not derived here yet: asking for them is a ValueError naming what is available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from ..core.values import real_array, to_mpf
+from ..model.density import check_positive_at
+from ..symbolic.mixed import mixed_evolution
+from .cache import disk_cached, source_fingerprint
+from .codegen import generate
+from .divided import exp_divided_differences_mp
+from .user_grid import newton_matrices, propagators
+from .user_numeric import NEAR_DEGENERATE, PHASE_LIMIT
+
+#: What a mixed start answers.
+MIXED_QUANTITIES: tuple[str, ...] = ("energy", "ergotropy", "power", "capacity")
+
+
+@dataclass(frozen=True)
+class MixedForms:
+    """The expressions the mixed-state evaluators are generated from (picklable)."""
+
+    key: str
+    params: tuple[sp.Symbol, ...]
+    roots: tuple[tuple[sp.Expr, ...], ...]
+    blocks: tuple[tuple[sp.Expr, ...], ...]
+    bases: tuple[tuple[sp.Expr, ...], ...]
+    rho0: tuple[sp.Expr, ...]
+    energy_matrix: tuple[sp.Expr, ...]
+    energies: tuple[sp.Expr, ...]
+
+
+@cache
+def mixed_forms(battery) -> MixedForms:
+    """The forms of a mixed battery: from memory, else from disk, else derived."""
+    key = battery.key()
+
+    def derive() -> MixedForms:
+        ev = mixed_evolution(battery)
+        return MixedForms(key, tuple(battery.parameters),
+                          tuple(b.roots.explicit(clip=True) for b in ev.blocks),
+                          tuple(tuple(b.matrix) for b in ev.blocks),
+                          tuple(tuple(b.basis) for b in ev.blocks),
+                          tuple(sp.Matrix(battery.initial_state)),
+                          tuple(sp.Matrix(battery.energy_operator)),
+                          ev.energies.explicit(clip=True))
+
+    return disk_cached(f"mixed-{source_fingerprint()}-{key}.pickle", derive,
+                       lambda f: isinstance(f, MixedForms) and f.key == key)
+
+
+@dataclass(frozen=True)
+class MixedEvaluators:
+    """Generated functions (argument order: ``params``)."""
+
+    params: tuple[sp.Symbol, ...]
+    sizes: tuple[int, ...]
+    roots: tuple[Any, ...]
+    blocks: tuple[Any, ...]
+    bases: tuple[Any, ...]
+    rho0: Any
+    energy_matrix: Any
+    energies: Any
+
+
+@cache
+def mixed_evaluators(battery, backend: str = "numpy") -> MixedEvaluators:
+    forms = mixed_forms(battery)
+    p = forms.params
+    return MixedEvaluators(
+        p, tuple(len(r) for r in forms.roots),
+        tuple(generate(p, list(r), backend, f"roots of block {b}") for b, r in enumerate(forms.roots)),
+        tuple(generate(p, list(m), backend, f"block {b} of H") for b, m in enumerate(forms.blocks)),
+        tuple(generate(p, list(u), backend, f"basis U_{b}") for b, u in enumerate(forms.bases)),
+        generate(p, list(forms.rho0), backend, "rho0"),
+        generate(p, list(forms.energy_matrix), backend, "H0"),
+        generate(p, list(forms.energies), backend, "eigenvalues of H0"))
+
+
+def _stack(function, params: Sequence[np.ndarray], N: int, dtype=complex) -> np.ndarray:
+    return np.stack([np.broadcast_to(np.asarray(e, dtype), (N,)) for e in function(*params)], -1)
+
+
+def _roots(ev: MixedEvaluators, b: int, params: Sequence[np.ndarray], N: int) -> np.ndarray:
+    """Closed-form roots of block ``b`` at N points, near-degenerate ones by ``eigvalsh``."""
+    from .divided import stable_order
+
+    n = ev.sizes[b]
+    roots = _stack(ev.roots[b], params, N, float)
+    if n >= 3:
+        ordered = np.sort(roots, axis=-1)
+        spread = np.maximum(ordered[:, -1] - ordered[:, 0], np.finfo(float).tiny)
+        bad = ~np.all(np.isfinite(roots), axis=-1)
+        bad |= np.min(np.diff(ordered, axis=-1), axis=-1) < NEAR_DEGENERATE * spread
+        if np.any(bad):
+            H = _stack(ev.blocks[b], params, N).reshape(N, n, n)[bad]
+            roots[bad] = np.linalg.eigvalsh(H)[:, ::-1]
+    return np.take_along_axis(roots, stable_order(roots), axis=-1)
+
+
+def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
+    """``rho0`` (N, 4, 4), its eigenvalues and H0's (both ascending), H0 (N, 4, 4)."""
+    rho0 = _stack(ev.rho0, params, N).reshape(N, 4, 4)
+    check_positive_at(rho0)
+    r = np.linalg.eigvalsh(rho0)
+    e = np.sort(_stack(ev.energies, params, N, float), axis=-1)
+    return rho0, r, e, _stack(ev.energy_matrix, params, N).reshape(N, 4, 4)
+
+
+def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequence[np.ndarray],
+                  t: np.ndarray) -> dict[str, np.ndarray]:
+    """The quantities at N points (flat ``params`` and ``t``)."""
+    N = t.size
+    U = np.zeros((N, 4, 4), complex)
+    top = np.zeros(N)
+    for b, n in enumerate(ev.sizes):
+        roots = _roots(ev, b, params, N)
+        newton = newton_matrices(_stack(ev.blocks[b], params, N).reshape(N, n, n), roots)
+        inner = propagators(newton, roots, t[:, None])[:, 0]
+        basis = _stack(ev.bases[b], params, N).reshape(N, 4, n)
+        U += basis @ inner @ np.conj(np.swapaxes(basis, 1, 2))
+        top = np.maximum(top, np.max(np.abs(roots), axis=-1) * t)
+    if not np.all(top <= PHASE_LIMIT):
+        raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
+                         "double precision; use digits= for the mpmath path")
+    rho0, r, e, h0 = _spectra(ev, params, N)
+    rho = U @ rho0 @ np.conj(np.swapaxes(U, 1, 2))
+    energy = np.real(np.einsum("nij,nji->n", rho, h0))
+    return _figures(quantities, energy, r, e, t, np)
+
+
+def _figures(quantities: Sequence[str], energy, r, e, t, lib) -> dict:
+    """Energy, ergotropy, power, capacity from ``Tr(rho H0)`` and the two spectra
+    (ascending, last axis): passive ``sum r(down) e(up)``, active ``sum r(down) e(down)``."""
+    if lib is np:
+        passive = np.sum(r[..., ::-1] * e, axis=-1)
+        active = np.sum(r * e, axis=-1)
+        inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
+    else:
+        passive = mp.fsum(x * y for x, y in zip(reversed(r), e))
+        active = mp.fsum(x * y for x, y in zip(r, e))
+        inv_t = 1 / t if t > 0 else mp.mpf(0)
+    capacity = active - passive
+    ergotropy = lib.minimum(lib.maximum(energy - passive, 0 * capacity), capacity)
+    table = {"energy": lambda: lib.minimum(lib.maximum(energy, passive), active),
+             "ergotropy": lambda: ergotropy, "power": lambda: ergotropy * inv_t,
+             "capacity": lambda: capacity + 0 * energy}
+    return {q: table[q]() for q in quantities}
+
+
+def check_mixed_quantities(quantities: Sequence[str]) -> None:
+    unknown = [q for q in quantities if q not in MIXED_QUANTITIES]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not available for a mixed initial state yet; "
+                         f"available: {', '.join(MIXED_QUANTITIES)}")
+
+
+def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[str, Any],
+                   digits: int | None) -> dict[str, np.ndarray]:
+    """Quantities of a battery with a mixed start: float path in chunks, or mpmath per point."""
+    check_mixed_quantities(quantities)
+    names = [s.name for s in battery.parameters]
+    if digits is not None:
+        return _evaluate_mp(battery, quantities, t, values, digits)
+    arrays = [real_array(n, values[n]) for n in names]
+    shape = np.broadcast_shapes(np.shape(t), *(a.shape for a in arrays))
+    flat_t = np.broadcast_to(t, shape).reshape(-1)
+    flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
+    ev = mixed_evaluators(battery, "numpy")
+    out = {q: np.empty(flat_t.size) for q in quantities}
+    step = 1 << 15
+    with np.errstate(all="ignore"):
+        for start in range(0, flat_t.size, step):
+            part = slice(start, start + step)
+            found = _numpy_points(ev, quantities, [f[part] for f in flat], flat_t[part])
+            for q in quantities:
+                out[q][part] = found[q]
+    for q, v in out.items():
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
+    return {q: v.reshape(shape) + 0.0 for q, v in out.items()}
+
+
+def _evaluate_mp(battery, quantities, t, values, digits: int) -> dict[str, np.ndarray]:
+    names = [s.name for s in battery.parameters]
+    objs = [np.asarray(values[n], dtype=object) for n in names]
+    t_obj = np.asarray(t, dtype=object)
+    shape = np.broadcast_shapes(t_obj.shape, *(o.shape for o in objs))
+    out = {q: np.empty(shape, dtype=object) for q in quantities}
+    for index in np.ndindex(shape):
+        point = {n: np.broadcast_to(o, shape)[index] for n, o in zip(names, objs)}
+        found = mixed_point(battery, quantities, point, np.broadcast_to(t_obj, shape)[index], digits)
+        for q in quantities:
+            out[q][index] = found[q]
+    return out
+
+
+def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t: Any,
+                digits: int) -> dict[str, mp.mpf]:
+    """The quantities at one point with mpmath, correct to about ``digits`` digits."""
+    ev = mixed_evaluators(battery, "mpmath")
+    with mp.workdps(15):
+        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
+        scale = max([abs(mp.re(r)) for f in ev.roots for r in f(*params)] + [mp.mpf(1)])
+        guard = 12 + int(mp.ceil(mp.log10(1 + scale * abs(to_mpf("t", t)))))
+    with mp.workdps(digits + guard):
+        params = [to_mpf(s.name, values[s.name]) for s in ev.params]
+        time = to_mpf("t", t)
+        U = mp.zeros(4, 4)
+        for b, n in enumerate(ev.sizes):
+            U += _block_propagator_mp(ev, b, n, params, time)
+        rho0 = mp.matrix(4, 4)
+        for k, x in enumerate(ev.rho0(*params)):
+            rho0[k // 4, k % 4] = x
+        h0 = mp.matrix(4, 4)
+        for k, x in enumerate(ev.energy_matrix(*params)):
+            h0[k // 4, k % 4] = x
+        rho = U * rho0 * U.H
+        energy = mp.re(sum(rho[i, j] * h0[j, i] for i in range(4) for j in range(4)))
+        r = sorted(mp.re(x) for x in mp.eighe(rho0, eigvals_only=True))
+        if r[0] < -mp.mpf(10) ** (-digits):
+            raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue "
+                             f"{mp.nstr(r[0], 3)} < 0 at these parameter values: not a state there")
+        e = sorted(mp.re(x) for x in ev.energies(*params))
+        found = _figures(quantities, energy, r, e, time, _MpLib)
+    with mp.workdps(digits):
+        return {q: +v for q, v in found.items()}
+
+
+class _MpLib:
+    minimum, maximum = staticmethod(min), staticmethod(max)
+
+
+def _block_propagator_mp(ev: MixedEvaluators, b: int, n: int, params, time) -> mp.matrix:
+    """``U_b exp(-i H_b t) U_b^dag`` (4x4) at working precision (Newton form, Leja order)."""
+    from .user_precise import _leja
+
+    nodes = _leja([mp.re(r) for r in ev.roots[b](*params)])
+    H = mp.matrix(n, n)
+    for k, x in enumerate(ev.blocks[b](*params)):
+        H[k // n, k % n] = x
+    basis = mp.matrix(4, n)
+    for k, x in enumerate(ev.bases[b](*params)):
+        basis[k // n, k % n] = x
+    diffs = exp_divided_differences_mp(nodes, time)
+    inner, product = mp.zeros(n, n), mp.eye(n)
+    for m in range(n):
+        inner += diffs[m] * product
+        product = product * (H - nodes[m] * mp.eye(n))
+    return basis * inner * basis.H
