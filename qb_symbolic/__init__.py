@@ -23,6 +23,13 @@ from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
 from .numeric.evaluate import evaluate, evaluate_many
 from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
+from .symbolic.mixed_states import (
+    bell_diagonal_state,
+    beta,
+    product_state,
+    thermal_state,
+    werner_state,
+)
 from .symbolic.quantities import (
     FiguresOfMerit,
     coherence_of_state,
@@ -49,6 +56,8 @@ __all__ = [
     "FiguresOfMerit",
     "J",
     "Omega",
+    "bell_diagonal_state",
+    "beta",
     "block_decomposition",
     "charging_time",
     "coherence_of_state",
@@ -63,7 +72,10 @@ __all__ = [
     "max_power",
     "omega0",
     "partial_trace",
+    "product_state",
     "steering_of_state",
     "symmetry_adapted_basis",
     "t",
+    "thermal_state",
+    "werner_state",
 ]

@@ -169,3 +169,41 @@ def test_what_a_mixed_start_does_not_answer_yet_says_so():
         qb.evaluate("concurrence", 0.5, battery=battery, B=1)
     with pytest.raises(ValueError, match="mixed state"):
         qb.charging_time(battery=battery, window=2, B=1)
+
+
+def test_thermal_starts_limits_and_a_hand_result():
+    """H = B (XI + IX) from the Gibbs state of H0 = omega0 (sz1 + sz2).
+
+    The two cells stay independent; each starts with Bloch z-component -tanh(beta omega0)
+    and rotates about x, so its ergotropy is omega0 tanh(beta omega0) (1 - cos 2Bt) and the
+    total is 4 omega0 tanh(beta omega0) sin^2(Bt) (hand result; passive energy -2 omega0
+    tanh(beta omega0), constant). beta -> infinity: the pure |dd> result 4 sin^2(Bt);
+    beta = 0: the maximally mixed state, no ergotropy at any t.
+    """
+    battery = qb.Battery.from_string("B*(XI + IX)", initial=qb.thermal_state("omega0*(ZI + IZ)"))
+    assert battery.names == ("B", "omega0", "beta")
+    t = np.linspace(0, 5, 41)
+    for b in (0.0, 0.7, 3.0, 200.0):
+        found = qb.evaluate("ergotropy", t, battery=battery, B=1.3, omega0=0.8, beta=b)
+        expected = 4 * 0.8 * np.tanh(b * 0.8) * np.sin(1.3 * t) ** 2
+        assert np.max(np.abs(found - expected)) < 1e-12, b
+    exact = qb.evaluate("ergotropy", "1.1", battery=battery, B=1, omega0=1, beta="0.7", digits=40)
+    with mp.workdps(40):
+        assert abs(exact.item() - 4 * mp.tanh(mp.mpf("0.7")) * mp.sin(mp.mpf("1.1")) ** 2) < 1e-35
+
+
+def test_state_helpers_are_states():
+    werner = qb.werner_state(sp.Rational(1, 2))
+    bell = qb.bell_diagonal_state(sp.Rational(1, 3), -sp.Rational(1, 3), sp.Rational(1, 3))
+    product = qb.product_state([sp.Rational(3, 5), 0, sp.Rational(4, 5)], [0, 0, -1])
+    for rho in (werner, bell, product):
+        assert rho.trace() == 1 and rho == rho.H
+        assert min(np.linalg.eigvalsh(np.array(rho.evalf(), dtype=complex))) > -1e-15
+    # Werner: weight (1 + 3p)/4 on psi-, (1 - p)/4 elsewhere (hand); product of |u>, |d>
+    # Bloch vectors (3/5, 0, 4/5) and -z: <uu|rho|uu> = (1 + 4/5)/2 * 0 = 0, <ud|rho|ud> = 9/10.
+    assert sorted(np.linalg.eigvalsh(np.array(werner.evalf(), dtype=complex))) == pytest.approx(
+        [1 / 8, 1 / 8, 1 / 8, 5 / 8])
+    assert product[0, 0] == 0 and product[1, 1] == sp.Rational(9, 10)
+    mixed = qb.Battery.from_string("B*(XI + IX)", initial=qb.werner_state(sp.Symbol("p", real=True)))
+    with pytest.raises(ValueError, match="< 0 at these parameter values"):
+        qb.evaluate("energy", 0.3, battery=mixed, B=1, p=2)

@@ -1,0 +1,88 @@
+"""Exact mixed states to start a battery from: thermal, product, Werner, Bell-diagonal.
+
+Each returns a 4x4 SymPy matrix (basis ``|uu>, |ud>, |du>, |dd>``, cell 1 the left
+factor) to pass as ``initial=`` (:mod:`qb_symbolic.model.density`). Parameters may be
+numbers or real symbols (then they become the battery's parameters, like any other).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from ..core.pauli import ket, sigma
+from ..model.inputs import to_matrix
+from .roots import real_roots
+from .structure import symmetry_blocks
+
+#: The inverse temperature symbol ``beta = 1/(k_B T)`` (positive).
+beta = sp.Symbol("beta", positive=True)
+
+
+def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matrix:
+    """The Gibbs state ``exp(-beta H)/Tr exp(-beta H)`` of a 4x4 Hamiltonian, in closed form.
+
+    ``hamiltonian``: Pauli text, Pauli terms or a matrix (as for ``Battery.from_*``),
+    e.g. ``"omega0*(ZI + IZ)"`` for the battery's own H0 or the charging Hamiltonian of
+    another battery. The exponential is taken block by block from the closed-form
+    eigenvalues of :mod:`qb_symbolic.symbolic.roots` (diagonal Hamiltonians give the
+    Boltzmann weights directly); it is exact, though large for a Ferrari block.
+
+    Raises
+    ------
+    ValueError
+        For an invalid Hamiltonian or a negative (or complex) inverse temperature.
+    """
+
+    H = to_matrix(hamiltonian, "the thermal state's Hamiltonian")
+    b = sp.sympify(inverse_temperature)
+    if b.is_real is False or b.is_negative:
+        raise ValueError(f"the inverse temperature must be real and >= 0; got {b}")
+    if H.is_diagonal():
+        weights = sp.diag(*(sp.exp(-b * H[i, i]) for i in range(4)))
+        return weights / weights.trace()
+    params = tuple(sorted(H.free_symbols, key=sp.default_sort_key))
+    structure = symmetry_blocks(H, params, sp.Matrix([0, 0, 0, 1]))
+    total = sp.zeros(4, 4)
+    for block in structure.blocks:
+        basis = sp.Matrix.hstack(*block.vectors)
+        roots = real_roots(block.matrix).explicit()
+        n = block.dim
+        inner = sp.zeros(n, n)
+        for k, y in enumerate(roots):
+            projector = sp.eye(n)
+            for j, other in enumerate(roots):
+                if j != k:
+                    projector = projector * (block.matrix - other * sp.eye(n)) / (y - other)
+            inner += sp.exp(-b * y) * projector
+        total += basis * inner * basis.H
+    return total / total.trace()
+
+
+def product_state(bloch1: Any, bloch2: Any) -> sp.Matrix:
+    """``(1 + r1.sigma)/2 (x) (1 + r2.sigma)/2`` for Bloch vectors ``r1, r2`` (|r| <= 1)."""
+    cells = []
+    for cell, r in ((1, bloch1), (2, bloch2)):
+        r = [sp.sympify(x) for x in r]
+        if len(r) != 3:
+            raise ValueError(f"Bloch vector {cell} must have three components; got {len(r)}")
+        cells.append(r)
+    one = sp.eye(4)
+    rho1 = (one + sum((x * sigma(a, 1) for x, a in zip(cells[0], "xyz")), sp.zeros(4, 4))) / 2
+    rho2 = (one + sum((x * sigma(a, 2) for x, a in zip(cells[1], "xyz")), sp.zeros(4, 4))) / 2
+    return (rho1 * rho2).applyfunc(sp.expand)
+
+
+def werner_state(p: Any) -> sp.Matrix:
+    """``p |psi-><psi-| + (1 - p) 1/4`` (entangled for ``p > 1/3``; a state for -1/3 <= p <= 1)."""
+    psi = ket("psi-")
+    return (sp.sympify(p) * psi * psi.H + (1 - sp.sympify(p)) * sp.eye(4) / 4).applyfunc(sp.expand)
+
+
+def bell_diagonal_state(c1: Any, c2: Any, c3: Any) -> sp.Matrix:
+    """``(1 + c1 sx sx + c2 sy sy + c3 sz sz)/4`` (a state where its four weights are >= 0)."""
+    total = sp.eye(4)
+    for c, a in zip((c1, c2, c3), "xyz"):
+        total += sp.sympify(c) * sigma(a, 1) * sigma(a, 2)
+    return (total / 4).applyfunc(sp.expand)
