@@ -165,8 +165,8 @@ def test_bad_density_matrices_are_refused(bad, message):
 
 def test_what_a_mixed_start_does_not_answer_yet_says_so():
     battery = qb.Battery.from_string("B*(XI + IX)", initial=np.diag([0.25, 0.25, 0.25, 0.25]))
-    with pytest.raises(ValueError, match="available: energy, ergotropy, power, capacity"):
-        qb.evaluate("concurrence", 0.5, battery=battery, B=1)
+    with pytest.raises(ValueError, match="available: energy, ergotropy, power, capacity, "):
+        qb.evaluate("local_ergotropy_1", 0.5, battery=battery, B=1)
     with pytest.raises(ValueError, match="mixed state"):
         qb.charging_time(battery=battery, window=2, B=1)
 
@@ -207,3 +207,67 @@ def test_state_helpers_are_states():
     mixed = qb.Battery.from_string("B*(XI + IX)", initial=qb.werner_state(sp.Symbol("p", real=True)))
     with pytest.raises(ValueError, match="< 0 at these parameter values"):
         qb.evaluate("energy", 0.3, battery=mixed, B=1, p=2)
+
+
+MEASURES = ("concurrence", "l1_coherence", "coherence", "steering", "incoherent_ergotropy",
+            "coherent_ergotropy")
+
+
+def _measure_reference(rho: np.ndarray) -> dict[str, float]:
+    """Brute force, from the definitions (docstring of qb_symbolic.numeric.mixed_measures)."""
+    flip = np.kron(_P["Y"], _P["Y"])
+    R = rho @ flip @ rho.conj() @ flip  # Wootters: sqrt of the eigenvalues of R, decreasing
+    lam = np.sort(np.sqrt(np.abs(np.linalg.eigvals(R).real)))[::-1]
+    paulis = [_P["X"], _P["Y"], _P["Z"]]
+    T = np.array([[np.trace(rho @ np.kron(a, b)).real for b in paulis] for a in paulis])
+    rho_a = rho.reshape(2, 2, 2, 2).trace(axis1=1, axis2=3)
+    rho_b = rho.reshape(2, 2, 2, 2).trace(axis1=0, axis2=2)
+    purity = [np.trace(x @ x).real for x in (rho_a, rho_b)]
+    # H0 = diag(2, 0, 0, -2): eigenspaces {uu}, {ud, du}, {dd}; dephasing keeps that block.
+    dephased = np.zeros_like(rho)
+    dephased[0, 0], dephased[3, 3] = rho[0, 0], rho[3, 3]
+    dephased[1:3, 1:3] = rho[1:3, 1:3]
+    e = np.array([-2.0, 0.0, 0.0, 2.0])
+    energy = (2 * rho[0, 0] - 2 * rho[3, 3]).real
+    total = energy - np.sum(np.sort(np.linalg.eigvalsh(rho))[::-1] * e)
+    incoherent = energy - np.sum(np.sort(np.linalg.eigvalsh(dephased))[::-1] * e)
+    return {"concurrence": max(0.0, lam[0] - lam[1] - lam[2] - lam[3]),
+            "l1_coherence": np.sum(np.abs(rho)) - np.sum(np.abs(np.diag(rho))),
+            "coherence": np.sqrt((2 * purity[0] - 1 + 2 * purity[1] - 1) / 2),
+            "steering": np.sqrt(np.sum(T**2)),
+            "incoherent_ergotropy": incoherent, "coherent_ergotropy": total - incoherent}
+
+
+def test_mixed_state_measures_match_brute_force(cases):
+    rng = random.Random(SEED + 9)
+    times = np.array([0.0, 0.9, 2.6])
+    for terms, rho0, battery in cases:
+        a = rng.randint(-10, 10) / 4
+        H = sum(complex(sp.sympify(c).subs(a_sym, a)) * np.kron(_P[l[0]], _P[l[1]])
+                for l, c in terms.items())
+        w, V = np.linalg.eigh(H)
+        found = qb.evaluate_many(MEASURES, times, battery=battery, a=a)
+        for k, time in enumerate(times):
+            U = V @ np.diag(np.exp(-1j * w * time)) @ V.conj().T
+            reference = _measure_reference(U @ np.array(rho0.evalf(20), dtype=complex) @ U.conj().T)
+            for q in MEASURES:
+                # Wootters' reference takes square roots of a non-Hermitian eigenproblem.
+                tolerance = 1e-8 if q == "concurrence" else FLOAT_TOLERANCE
+                assert abs(found[q][k] - reference[q]) < tolerance, (terms, q, time)
+
+
+def test_bell_and_werner_measures_by_hand():
+    # Werner p: C = max(0, (3p - 1)/2), l1 = p, T = -p 1 so F3 = sqrt3 p, reduced states
+    # maximally mixed so the first-order coherence is 0 (hand results).
+    for p in (sp.Rational(1, 5), sp.Rational(1, 2), sp.Rational(9, 10)):
+        battery = qb.Battery.from_string("B*(XI + IX)", initial=qb.werner_state(p))
+        found = qb.evaluate_many(("concurrence", "l1_coherence", "steering", "coherence"),
+                                 [0.0, 0.7], battery=battery, B=1)
+        x = float(p)
+        assert np.allclose(found["concurrence"], max(0, (3 * x - 1) / 2), atol=1e-14)
+        assert np.allclose(found["l1_coherence"], x, atol=1e-14)
+        assert np.allclose(found["steering"], np.sqrt(3) * x, atol=1e-14)
+        # sqrt of a sum of rounding-level squares: ~1e-8, the square root's amplification.
+        assert np.allclose(found["coherence"], 0, atol=1e-7)
+    with pytest.raises(ValueError, match="float path only"):
+        qb.evaluate("concurrence", 0.5, battery=battery, B=1, digits=30)

@@ -343,7 +343,8 @@ def evaluate(
     >>> float(evaluate("ergotropy", np.pi / 2, model="parallel"))   # 4 omega0 sin^2(pi/2)
     4.0
     """
-    check_quantity(quantity)
+    if not isinstance(quantity, str):
+        raise ValueError(f"quantity must be a name such as 'ergotropy'; got {describe(quantity)}")
     return evaluate_many((quantity,), t, model=model, battery=battery, digits=digits,
                          **values)[quantity]
 

@@ -16,8 +16,10 @@ the Newton matrices and the divided differences of ``exp(-i z t)`` give
   PRL 131, 030402 (2023)), constant in time;
 * ``power = ergotropy / t``.
 
-Correlation measures of mixed states (Wootters concurrence, coherences, steering) are
-not derived here yet: asking for them is a ValueError naming what is available.
+The correlation and coherence measures of :mod:`qb_symbolic.numeric.mixed_measures`
+(Wootters concurrence, l1 and first-order coherence, steering, incoherent and coherent
+ergotropy) are computed from ``rho(t)`` on the float path only; ``digits=`` answers the
+first four.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ from .divided import exp_divided_differences_mp
 from .user_grid import newton_matrices, propagators
 from .user_numeric import NEAR_DEGENERATE, PHASE_LIMIT
 
-#: What a mixed start answers.
-MIXED_QUANTITIES: tuple[str, ...] = ("energy", "ergotropy", "power", "capacity")
+#: What a mixed start answers; the first four also at ``digits=``.
+MIXED_QUANTITIES: tuple[str, ...] = (
+    "energy", "ergotropy", "power", "capacity", "incoherent_ergotropy", "coherent_ergotropy",
+    "concurrence", "l1_coherence", "coherence", "steering", "steerability")
+#: The quantities of the mpmath path (the others need numeric eigen/singular values).
+PRECISE_QUANTITIES = MIXED_QUANTITIES[:4]
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,24 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     rho0, r, e, h0 = _spectra(ev, params, N)
     rho = U @ rho0 @ np.conj(np.swapaxes(U, 1, 2))
     energy = np.real(np.einsum("nij,nji->n", rho, h0))
-    return _figures(quantities, energy, r, e, t, np)
+    found = _figures([q for q in quantities if q in PRECISE_QUANTITIES], energy, r, e, t, np)
+    return found | _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
+                             energy, r, e)
+
+
+def _measures(quantities: Sequence[str], rho, h0, energy, r, e) -> dict[str, np.ndarray]:
+    """The rho-based measures (:mod:`qb_symbolic.numeric.mixed_measures`)."""
+    from . import mixed_measures as m
+
+    found = {}
+    for q in quantities:
+        if q in ("incoherent_ergotropy", "coherent_ergotropy"):
+            total = np.clip(energy - np.sum(r[..., ::-1] * e, axis=-1), 0, None)
+            incoherent = np.minimum(m.incoherent_ergotropy(rho, h0, energy), total)
+            found[q] = incoherent if q == "incoherent_ergotropy" else total - incoherent
+        else:
+            found[q] = getattr(m, q)(rho)
+    return found
 
 
 def _figures(quantities: Sequence[str], energy, r, e, t, lib) -> dict:
@@ -189,6 +212,10 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
     check_mixed_quantities(quantities)
     names = [s.name for s in battery.parameters]
     if digits is not None:
+        slow = [q for q in quantities if q not in PRECISE_QUANTITIES]
+        if slow:
+            raise ValueError(f"{slow[0]!r} of a mixed start is on the float path only (drop "
+                             f"digits=); digits= answers {', '.join(PRECISE_QUANTITIES)}")
         return _evaluate_mp(battery, quantities, t, values, digits)
     arrays = [real_array(n, values[n]) for n in names]
     shape = np.broadcast_shapes(np.shape(t), *(a.shape for a in arrays))
