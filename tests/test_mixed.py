@@ -166,7 +166,7 @@ def test_bad_density_matrices_are_refused(bad, message):
 def test_what_a_mixed_start_does_not_answer_yet_says_so():
     battery = qb.Battery.from_string("B*(XI + IX)", initial=np.diag([0.25, 0.25, 0.25, 0.25]))
     with pytest.raises(ValueError, match="available: energy, ergotropy, power, capacity, "):
-        qb.evaluate("local_ergotropy_1", 0.5, battery=battery, B=1)
+        qb.evaluate("entropy", 0.5, battery=battery, B=1)
     with pytest.raises(ValueError, match="mixed state"):
         qb.charging_time(battery=battery, window=2, B=1)
 
@@ -271,3 +271,24 @@ def test_bell_and_werner_measures_by_hand():
         assert np.allclose(found["coherence"], 0, atol=1e-7)
     with pytest.raises(ValueError, match="float path only"):
         qb.evaluate("concurrence", 0.5, battery=battery, B=1, digits=30)
+
+
+def test_local_ergotropy_by_hand():
+    # Thermal product start under local rotations: each cell holds 2 omega0 tanh(beta omega0)
+    # sin^2(Bt) (half the total of the thermal test above), nothing non-local. A Werner start
+    # has maximally mixed cells (no local ergotropy) but ergotropy 1 (by hand, see the
+    # measures test): all of it non-local. A coupling H0 has no local ergotropy: ValueError.
+    battery = qb.Battery.from_string("B*(XI + IX)", initial=qb.thermal_state("omega0*(ZI + IZ)"))
+    t = np.linspace(0, 3, 13)
+    found = qb.evaluate_many(("ergotropy", "local_ergotropy_1", "local_ergotropy_2"), t,
+                             battery=battery, B=1.2, omega0=0.9, beta=0.6)
+    each = 2 * 0.9 * np.tanh(0.6 * 0.9) * np.sin(1.2 * t) ** 2
+    for cell in (1, 2):
+        assert np.max(np.abs(found[f"local_ergotropy_{cell}"] - each)) < 1e-12
+    assert np.max(np.abs(found["ergotropy"] - 2 * each)) < 1e-12
+    werner = qb.Battery.from_string("B*(XI + IX)", initial=qb.werner_state(sp.Rational(1, 2)))
+    local = qb.evaluate("local_ergotropy_1", t, battery=werner, B=1)
+    assert np.max(np.abs(local)) < 1e-14
+    coupled = qb.Battery.from_string("B*(XI + IX)", H0="XX", initial=np.eye(4) / 4)
+    with pytest.raises(ValueError, match="couples the cells"):
+        qb.evaluate("local_ergotropy_2", 0.5, battery=coupled, B=1)

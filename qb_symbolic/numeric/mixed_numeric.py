@@ -45,7 +45,8 @@ from .user_numeric import NEAR_DEGENERATE, PHASE_LIMIT
 #: What a mixed start answers; the first four also at ``digits=``.
 MIXED_QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "capacity", "incoherent_ergotropy", "coherent_ergotropy",
-    "concurrence", "l1_coherence", "coherence", "steering", "steerability")
+    "concurrence", "l1_coherence", "coherence", "steering", "steerability",
+    "local_ergotropy_1", "local_ergotropy_2")
 #: The quantities of the mpmath path (the others need numeric eigen/singular values).
 PRECISE_QUANTITIES = MIXED_QUANTITIES[:4]
 
@@ -175,6 +176,8 @@ def _measures(quantities: Sequence[str], rho, h0, energy, r, e) -> dict[str, np.
             total = np.clip(energy - np.sum(r[..., ::-1] * e, axis=-1), 0, None)
             incoherent = np.minimum(m.incoherent_ergotropy(rho, h0, energy), total)
             found[q] = incoherent if q == "incoherent_ergotropy" else total - incoherent
+        elif q.startswith("local_ergotropy_"):
+            found[q] = m.local_ergotropy(rho, h0, int(q[-1]))
         else:
             found[q] = getattr(m, q)(rho)
     return found
