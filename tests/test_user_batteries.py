@@ -333,3 +333,19 @@ def test_phases_beyond_double_precision_go_to_mpmath():
         assert abs(on_grid[-1] - float(4 * mp.sin(mp.mpf(10) ** 10) ** 2)) < 1e-12
     with pytest.raises(ValueError, match="at most 2000"):
         qb.evaluate("ergotropy", np.linspace(0.5, 1, 3000), battery=battery, B=1e10)
+
+
+def test_printed_spectral_state_equals_the_evaluated_newton_state():
+    """Evolution.state() (the spectral form the documents print) with the closed-form roots
+    substituted, against the Newton form's mpmath evaluation, for a 2+2 and a 3+1 example."""
+    for name in ("DM along x", "field along x and z"):
+        text, initial, _ = EXAMPLES[name]
+        battery = qb.Battery.from_string(text, initial=initial)
+        ev = evolution(battery)
+        values = {s.name: sp.Rational(k + 3, 7) for k, s in enumerate(battery.parameters)}
+        state = ev.explicit(ev.state(sp.Rational(9, 10))).subs(
+            {s: values[s.name] for s in battery.parameters})
+        found = user_state_point(battery, values, sp.Rational(9, 10), 30)
+        with mp.workdps(30):
+            for x, y in zip(state, found):
+                assert abs(mp.mpc(complex(sp.N(x, 40))) - y) < 1e-14, name

@@ -69,13 +69,18 @@ class BlockEvolution:
 
     def projector_column(self, k: int) -> sp.Matrix:
         """``U_b prod_{j != k}(H_b - y_j)/(y_k - y_j) c_b`` in the nodes (spectral form)."""
-        n = self.dim
-        vector = self.components
-        for j in range(n):
-            if j != k:
-                vector = (self.matrix - self.nodes[j] * sp.eye(n)) * vector / (
-                    self.nodes[k] - self.nodes[j])
-        return self.basis * vector
+        return self.basis * lagrange_projector(self.matrix, self.nodes, k) * self.components
+
+
+def lagrange_projector(matrix: sp.Matrix, nodes: tuple[sp.Symbol, ...], k: int) -> sp.Matrix:
+    """``P_k = prod_{j != k} (H_b - y_j)/(y_k - y_j)`` in the node symbols: the spectral
+    projector of ``H_b`` on the root ``y_k`` once the nodes are its (distinct) roots."""
+    n = len(nodes)
+    P = sp.eye(n)
+    for j in range(n):
+        if j != k:
+            P = P * (matrix - nodes[j] * sp.eye(n)) / (nodes[k] - nodes[j])
+    return P
 
 
 def _block_evolution(index: int, block, psi0: sp.Matrix) -> BlockEvolution:

@@ -30,7 +30,7 @@ from functools import cache
 
 import sympy as sp
 
-from .evolution import T, _cayley_hamilton, _lagrange_sums_to_one
+from .evolution import T, _cayley_hamilton, _lagrange_sums_to_one, lagrange_projector
 from .roots import RootForm, prove_roots, real_roots
 from .structure import Structure, symmetry_blocks
 
@@ -56,12 +56,7 @@ class BlockPropagator:
 
     def projector(self, k: int) -> sp.Matrix:
         """``P_k = prod_{j != k} (H_b - y_j)/(y_k - y_j)`` in the node symbols."""
-        n = self.dim
-        P = sp.eye(n)
-        for j in range(n):
-            if j != k:
-                P = P * (self.matrix - self.nodes[j] * sp.eye(n)) / (self.nodes[k] - self.nodes[j])
-        return P
+        return lagrange_projector(self.matrix, self.nodes, k)
 
     def propagator(self, t: sp.Expr = T) -> sp.Matrix:
         """``U_b exp(-i H_b t) U_b^dag`` (4x4) in the spectral form."""
