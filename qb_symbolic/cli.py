@@ -92,7 +92,8 @@ def _add_user_battery(parser: argparse.ArgumentParser) -> None:
                         "(default omega0*(ZI + IZ))")
     parser.add_argument("--initial", default="dd",
                         help="with --hamiltonian: uu, ud, du, dd, phi+, phi-, psi+ or psi- "
-                        "(default dd)")
+                        "(default dd), or thermal: the Gibbs state of H0 at inverse "
+                        "temperature beta (give --set beta=...)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with --hamiltonian: a parameter value (repeat for each)")
 
@@ -117,7 +118,12 @@ def _user_battery(args: argparse.Namespace):
         if not sep or not name.strip():
             raise ValueError(f"--set takes NAME=VALUE; got {item!r}")
         values[name.strip()] = value.strip()
-    return Battery.from_string(args.hamiltonian, H0=args.h0, initial=args.initial), values
+    initial = args.initial
+    if initial == "thermal":
+        from .symbolic.mixed_states import thermal_state
+
+        initial = thermal_state(args.h0 if args.h0 is not None else "omega0*(ZI + IZ)")
+    return Battery.from_string(args.hamiltonian, H0=args.h0, initial=initial), values
 
 
 def _params(args: argparse.Namespace) -> dict[str, Any]:

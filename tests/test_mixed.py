@@ -292,3 +292,22 @@ def test_local_ergotropy_by_hand():
     coupled = qb.Battery.from_string("B*(XI + IX)", H0="XX", initial=np.eye(4) / 4)
     with pytest.raises(ValueError, match="couples the cells"):
         qb.evaluate("local_ergotropy_2", 0.5, battery=coupled, B=1)
+
+
+def test_cli_thermal_start_and_signs(capsys):
+    """``--initial thermal``: the Gibbs state of H0 (hand result of the thermal test above);
+    a negative beta or omega0 = 0 is one line, exit 2 (declared signs of the symbols)."""
+    import json
+
+    from qb_symbolic.cli import main
+
+    base = ["eval", "ergotropy", "--hamiltonian", "B*(XI + IX)", "--initial", "thermal",
+            "--set", "B=1", "--t", "0.5,1.1", "--json"]
+    assert main([*base, "--set", "beta=0.7"]) == 0
+    values = json.loads(capsys.readouterr().out)["values"]
+    assert np.allclose(values, 4 * np.tanh(0.7) * np.sin([0.5, 1.1]) ** 2, atol=1e-13)
+    for extra, message in ((["--set", "beta=-1"], "beta must be >= 0"),
+                           (["--set", "beta=1", "--set", "omega0=0"], "omega0 must be > 0")):
+        assert main([*base, *extra]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1

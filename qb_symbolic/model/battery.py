@@ -21,10 +21,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from ..core.pauli import sigma
 from ..core.symbols import SYMBOLS
+from ..core.values import describe, real_array
 from .density import initial_density, is_density_input
 from .inputs import check_hermitian, initial_state, to_matrix
 
@@ -55,6 +57,22 @@ def _ordered_symbols(spec: Any, matrix: sp.Matrix) -> list[sp.Symbol]:
         if found[name] not in seen:
             seen.append(found[name])
     return seen
+
+
+def _check_sign(symbol: sp.Symbol, value: Any) -> None:
+    """A value against its symbol's declared sign (``omega0 > 0``, ``beta >= 0``, ...)."""
+    if not (symbol.is_positive or symbol.is_nonnegative):
+        return
+    try:
+        array = real_array(symbol.name, value)
+    except ValueError:
+        return  # not a plain number: the evaluation path reads and reports it
+    if symbol.is_positive and np.any(array <= 0):
+        raise ValueError(f"{symbol.name} must be > 0 (it is declared positive); got "
+                         f"{describe(array[array <= 0].reshape(-1)[0])}")
+    if np.any(array < 0):
+        raise ValueError(f"{symbol.name} must be >= 0 (it is declared nonnegative); got "
+                         f"{describe(array[array < 0].reshape(-1)[0])}")
 
 
 @dataclass(frozen=True)
@@ -143,6 +161,9 @@ class UserBattery:
         if missing:
             raise ValueError(f"missing value for {', '.join(missing)}; this battery's "
                              f"parameters: {allowed}")
+        for symbol in self.parameters:
+            if given.get(symbol.name) is not None:
+                _check_sign(symbol, given[symbol.name])
         return {n: given[n] if given.get(n) is not None else defaults[n] for n in self.names}
 
     def substitute(self, **values: Any) -> UserBattery:

@@ -16,8 +16,9 @@ from ..model.inputs import to_matrix
 from .roots import real_roots
 from .structure import symmetry_blocks
 
-#: The inverse temperature symbol ``beta = 1/(k_B T)`` (positive).
-beta = sp.Symbol("beta", positive=True)
+#: The inverse temperature symbol ``beta = 1/(k_B T)`` (``>= 0``: beta = 0 is the
+#: infinite-temperature state; a negative value is refused where it is given).
+beta = sp.Symbol("beta", nonnegative=True)
 
 
 def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matrix:
