@@ -17,9 +17,9 @@ the Newton matrices and the divided differences of ``exp(-i z t)`` give
 * ``power = ergotropy / t``.
 
 The correlation and coherence measures of :mod:`qb_symbolic.numeric.mixed_measures`
-(Wootters concurrence, l1 and first-order coherence, steering, incoherent and coherent
-ergotropy) are computed from ``rho(t)`` on the float path only; ``digits=`` answers the
-first four.
+(Wootters concurrence, l1 and first-order coherence, steering, incoherent, coherent and
+local ergotropy) are computed from ``rho(t)``, in numpy or, for ``digits=``, with
+:mod:`qb_symbolic.numeric.mixed_precise`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ MIXED_QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "capacity", "incoherent_ergotropy", "coherent_ergotropy",
     "concurrence", "l1_coherence", "coherence", "steering", "steerability",
     "local_ergotropy_1", "local_ergotropy_2")
-#: The quantities of the mpmath path (the others need numeric eigen/singular values).
+#: The quantities from ``Tr(rho H0)`` and the two spectra alone; the others need ``rho(t)``.
 PRECISE_QUANTITIES = MIXED_QUANTITIES[:4]
 
 
@@ -215,10 +215,6 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
     check_mixed_quantities(quantities)
     names = [s.name for s in battery.parameters]
     if digits is not None:
-        slow = [q for q in quantities if q not in PRECISE_QUANTITIES]
-        if slow:
-            raise ValueError(f"{slow[0]!r} of a mixed start is on the float path only (drop "
-                             f"digits=); digits= answers {', '.join(PRECISE_QUANTITIES)}")
         return _evaluate_mp(battery, quantities, t, values, digits)
     arrays = [real_array(n, values[n]) for n in names]
     shape = np.broadcast_shapes(np.shape(t), *(a.shape for a in arrays))
@@ -280,9 +276,29 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
             raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue "
                              f"{mp.nstr(r[0], 3)} < 0 at these parameter values: not a state there")
         e = sorted(mp.re(x) for x in ev.energies(*params))
-        found = _figures(quantities, energy, r, e, time, _MpLib)
+        found = _figures([q for q in quantities if q in PRECISE_QUANTITIES], energy, r, e, time,
+                         _MpLib)
+        found |= _measures_mp([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
+                              energy, r, e)
     with mp.workdps(digits):
         return {q: +v for q, v in found.items()}
+
+
+def _measures_mp(quantities: Sequence[str], rho, h0, energy, r, e) -> dict[str, mp.mpf]:
+    """The rho-based measures at working precision (:mod:`qb_symbolic.numeric.mixed_precise`)."""
+    from . import mixed_precise as m
+
+    found = {}
+    for q in quantities:
+        if q in ("incoherent_ergotropy", "coherent_ergotropy"):
+            total = max(energy - mp.fsum(x * y for x, y in zip(reversed(r), e)), mp.mpf(0))
+            incoherent = min(m.incoherent_ergotropy(rho, h0, energy), total)
+            found[q] = incoherent if q == "incoherent_ergotropy" else total - incoherent
+        elif q.startswith("local_ergotropy_"):
+            found[q] = m.local_ergotropy(rho, h0, int(q[-1]))
+        else:
+            found[q] = getattr(m, q)(rho)
+    return found
 
 
 class _MpLib:
