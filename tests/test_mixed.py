@@ -364,3 +364,28 @@ def test_mixed_state_measures_at_50_digits(cases):
         for q, value in reference.items():
             tolerance = mp.mpf(10) ** (-20 if q == "concurrence" else -30)
             assert abs(found[q].item() - value) < tolerance, q
+
+
+def test_gibbs_start_of_an_interacting_battery():
+    """Ali et al.'s setting (arXiv:2408.00133) at fixed couplings: H0 = XXZ + DM_z + KSEA_z in
+    an inhomogeneous z field, started in its own Gibbs state, charged by Omega (XI + IX).
+    A Gibbs state is passive for its own Hamiltonian: zero ergotropy at t = 0 for every beta;
+    later times against numpy (eigh of H0 for the Gibbs state, of H for the evolution)."""
+    text = "(XX + YY + ZZ/2) + 2/5*(XY - YX) + 1/5*(XY + YX) + 13/10*ZI + 7/10*IZ"
+    battery = qb.Battery.from_string(text + " + Omega*(XI + IX)", H0=text,
+                                     initial=qb.thermal_state(text))
+    H0 = (np.kron(_P["X"], _P["X"]) + np.kron(_P["Y"], _P["Y"]) + np.kron(_P["Z"], _P["Z"]) / 2
+          + 0.4 * (np.kron(_P["X"], _P["Y"]) - np.kron(_P["Y"], _P["X"]))
+          + 0.2 * (np.kron(_P["X"], _P["Y"]) + np.kron(_P["Y"], _P["X"]))
+          + 1.3 * np.kron(_P["Z"], _P["I"]) + 0.7 * np.kron(_P["I"], _P["Z"]))
+    e, W = np.linalg.eigh(H0)
+    t = np.array([0.0, 0.4, 1.9])
+    for b in (0.1, 1.2, 5.0):
+        rho0 = W @ np.diag(np.exp(-b * (e - e[0]))) @ W.conj().T
+        rho0 /= np.trace(rho0).real
+        w, V = np.linalg.eigh(H0 + 0.8 * (np.kron(_P["X"], _P["I"]) + np.kron(_P["I"], _P["X"])))
+        passive = np.sum(np.sort(np.linalg.eigvalsh(rho0))[::-1] * e)
+        expected = [np.trace(U @ rho0 @ U.conj().T @ H0).real - passive
+                    for U in (V @ np.diag(np.exp(-1j * w * x)) @ V.conj().T for x in t)]
+        found = qb.evaluate("ergotropy", t, battery=battery, Omega=0.8, beta=b)
+        assert abs(found[0]) < 1e-13 and np.max(np.abs(found - expected)) < 1e-12, b
