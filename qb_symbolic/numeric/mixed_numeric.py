@@ -39,8 +39,8 @@ from ..symbolic.mixed import mixed_evolution
 from .cache import disk_cached, source_fingerprint
 from .codegen import generate
 from .divided import exp_divided_differences_mp
-from .user_grid import newton_matrices, propagators
-from .user_numeric import NEAR_DEGENERATE, PHASE_LIMIT
+from .user_grid import entries, newton_matrices, propagators
+from .user_numeric import PHASE_LIMIT, block_roots
 
 #: What a mixed start answers; the first four also at ``digits=``.
 MIXED_QUANTITIES: tuple[str, ...] = (
@@ -112,34 +112,13 @@ def mixed_evaluators(battery, backend: str = "numpy") -> MixedEvaluators:
         generate(p, list(forms.energies), backend, "eigenvalues of H0"))
 
 
-def _stack(function, params: Sequence[np.ndarray], N: int, dtype=complex) -> np.ndarray:
-    return np.stack([np.broadcast_to(np.asarray(e, dtype), (N,)) for e in function(*params)], -1)
-
-
-def _roots(ev: MixedEvaluators, b: int, params: Sequence[np.ndarray], N: int) -> np.ndarray:
-    """Closed-form roots of block ``b`` at N points, near-degenerate ones by ``eigvalsh``."""
-    from .divided import stable_order
-
-    n = ev.sizes[b]
-    roots = _stack(ev.roots[b], params, N, float)
-    if n >= 3:
-        ordered = np.sort(roots, axis=-1)
-        spread = np.maximum(ordered[:, -1] - ordered[:, 0], np.finfo(float).tiny)
-        bad = ~np.all(np.isfinite(roots), axis=-1)
-        bad |= np.min(np.diff(ordered, axis=-1), axis=-1) < NEAR_DEGENERATE * spread
-        if np.any(bad):
-            H = _stack(ev.blocks[b], params, N).reshape(N, n, n)[bad]
-            roots[bad] = np.linalg.eigvalsh(H)[:, ::-1]
-    return np.take_along_axis(roots, stable_order(roots), axis=-1)
-
-
 def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
     """``rho0`` (N, 4, 4), its eigenvalues and H0's (both ascending), H0 (N, 4, 4)."""
-    rho0 = _stack(ev.rho0, params, N).reshape(N, 4, 4)
+    rho0 = entries(ev.rho0, params, N).reshape(N, 4, 4)
     check_positive_at(rho0)
     r = np.linalg.eigvalsh(rho0)
-    e = np.sort(_stack(ev.energies, params, N, float), axis=-1)
-    return rho0, r, e, _stack(ev.energy_matrix, params, N).reshape(N, 4, 4)
+    e = np.sort(entries(ev.energies, params, N, float), axis=-1)
+    return rho0, r, e, entries(ev.energy_matrix, params, N).reshape(N, 4, 4)
 
 
 def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequence[np.ndarray],
@@ -149,10 +128,10 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     U = np.zeros((N, 4, 4), complex)
     top = np.zeros(N)
     for b, n in enumerate(ev.sizes):
-        roots = _roots(ev, b, params, N)
-        newton = newton_matrices(_stack(ev.blocks[b], params, N).reshape(N, n, n), roots)
+        roots = block_roots(ev, b, params, (N,))
+        newton = newton_matrices(entries(ev.blocks[b], params, N).reshape(N, n, n), roots)
         inner = propagators(newton, roots, t[:, None])[:, 0]
-        basis = _stack(ev.bases[b], params, N).reshape(N, 4, n)
+        basis = entries(ev.bases[b], params, N).reshape(N, 4, n)
         U += basis @ inner @ np.conj(np.swapaxes(basis, 1, 2))
         top = np.maximum(top, np.max(np.abs(roots), axis=-1) * t)
     if not np.all(top <= PHASE_LIMIT):
@@ -307,9 +286,9 @@ class _MpLib:
 
 def _block_propagator_mp(ev: MixedEvaluators, b: int, n: int, params, time) -> mp.matrix:
     """``U_b exp(-i H_b t) U_b^dag`` (4x4) at working precision (Newton form, Leja order)."""
-    from .user_precise import _leja
+    from .user_precise import leja_order
 
-    nodes = _leja([mp.re(r) for r in ev.roots[b](*params)])
+    nodes = leja_order([mp.re(r) for r in ev.roots[b](*params)])
     H = mp.matrix(n, n)
     for k, x in enumerate(ev.blocks[b](*params)):
         H[k // n, k % n] = x

@@ -71,9 +71,9 @@ def propagators(newton: np.ndarray, roots: np.ndarray, times: np.ndarray) -> np.
     return (diffs @ newton.reshape(P, n, n * n)).reshape(P, K, n, n)
 
 
-def _entries(function, params: Sequence[np.ndarray], P: int) -> np.ndarray:
-    """A generated function's outputs as a complex ``(P, outputs)`` array."""
-    return np.stack([np.broadcast_to(np.asarray(e, complex), (P,)) for e in function(*params)],
+def entries(function, params: Sequence[np.ndarray], P: int, dtype: type = complex) -> np.ndarray:
+    """A generated function's outputs as a ``(P, outputs)`` array (complex by default)."""
+    return np.stack([np.broadcast_to(np.asarray(e, dtype), (P,)) for e in function(*params)],
                     axis=-1)
 
 
@@ -87,11 +87,11 @@ def _steps(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, times: np.n
     start = 0
     for b, n in enumerate(ev.sizes):
         roots = block_roots(ev, b, params, (P,))
-        newton = newton_matrices(_entries(ev.blocks[b], params, P).reshape(P, n, n), roots)
+        newton = newton_matrices(entries(ev.blocks[b], params, P).reshape(P, n, n), roots)
         block = slice(start, start + n)
         V[:, :, block, block] = propagators(newton, roots, times)
-        c[:, block] = _entries(ev.components[b], params, P)
-        B[:, :, block] = _entries(ev.bases[b], params, P).reshape(P, 4, n)
+        c[:, block] = entries(ev.components[b], params, P)
+        B[:, :, block] = entries(ev.bases[b], params, P).reshape(P, 4, n)
         start += n
     return V, c, B
 
@@ -176,7 +176,7 @@ def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout:
     phi = _doubled(c[:, :, None], V[:, 1:1 + fine_levels], S)  # exp(-i H s dt) c, (P, d, S)
     coarse = _doubled(V[:, 0], V[:, 1 + fine_levels:], C)  # [V(T_0) | V(T_1) | ...]
     coarse = np.swapaxes(coarse.reshape(P, d, C, d), 1, 2)  # V(T_c), (P, C, d, d)
-    h0 = _entries(ev.energy_matrix, params, P).reshape(P, 4, 4)
+    h0 = entries(ev.energy_matrix, params, P).reshape(P, 4, 4)
     K = np.conj(np.swapaxes(B, 1, 2)) @ (h0 - shift[:, None, None] * np.eye(4)) @ B
     A = np.conj(np.swapaxes(coarse, 2, 3)) @ (K[:, None] @ coarse)
     energy = (_packed(A) @ _monomials(phi)).reshape(P, C * S)[:, :N]

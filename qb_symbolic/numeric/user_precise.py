@@ -36,7 +36,7 @@ def _guard(ev: UserEvaluators, values: Mapping[str, Any], t: Any) -> int:
         return 12 + int(mp.ceil(mp.log10(1 + scale * abs(time))))
 
 
-def _leja(nodes: list) -> list:
+def leja_order(nodes: list) -> list:
     """Leja order of a few nodes: farthest from the mean first, then the farthest from
     those taken (by product of distances); the Newton terms then stay small."""
     mean = sum(nodes) / len(nodes)
@@ -53,7 +53,7 @@ def _leja(nodes: list) -> list:
 def state_mp(ev: UserEvaluators, params: Sequence[mp.mpf], time: mp.mpf) -> list:
     psi = [mp.mpc(0)] * 4
     for roots, newton, n in zip(ev.roots, ev.newton, ev.sizes):
-        nodes = _leja([mp.re(r) for r in roots(*params)])
+        nodes = leja_order([mp.re(r) for r in roots(*params)])
         vectors = newton(*params, *nodes)
         differences = exp_divided_differences_mp(nodes, time)
         for m in range(n):
