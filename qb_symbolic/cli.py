@@ -16,7 +16,7 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from .cli_table import table
+from .cli_table import scan_progress, table
 from .core.symbols import PARAMETERS
 
 #: Exit code for bad input.
@@ -289,34 +289,14 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-#: Grid sizes from which a charging-time search reports its progress on stderr.
-PROGRESS_POINTS = 2_000_000
-
-
-def _scan_progress():
-    """A progress callback printing about ten lines on stderr for long searches."""
-    shown = [-1]
-
-    def report(done: int, total: int) -> None:
-        if total < PROGRESS_POINTS:
-            return
-        tenth = 10 * done // total
-        if tenth > shown[0]:
-            shown[0] = tenth
-            print(f"qb-symbolic: scanned {done:,} of {total:,} grid points", file=sys.stderr,
-                  flush=True)
-
-    return report
-
-
 def _search(args: argparse.Namespace, search) -> tuple[Any, str, dict[str, float]]:
     """Run ``charging_time`` or ``max_power`` on the preset or the --hamiltonian battery."""
     battery, user_values = _user_battery(args)
     if battery is None:
-        result = search(args.model, window=args.window, progress=_scan_progress(),
+        result = search(args.model, window=args.window, progress=scan_progress(),
                         **_params(args))
         return result, args.model, _resolved(args.model, _params(args))
-    result = search(battery=battery, window=args.window, progress=_scan_progress(),
+    result = search(battery=battery, window=args.window, progress=scan_progress(),
                     **user_values)
     resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
     return result, f"user: {args.hamiltonian}", resolved

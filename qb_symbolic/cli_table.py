@@ -1,7 +1,9 @@
-"""The ``qb-symbolic`` command's plain-text output (``--json`` prints the payload itself)."""
+"""The ``qb-symbolic`` command's plain-text output: tables (``--json`` prints the payload
+itself) and the progress lines of long charging-time searches (stderr)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
@@ -36,3 +38,23 @@ def table(payload: dict[str, Any]) -> str:
         lines.append(f"note          {payload['unrefined_ties']} later maxima agree with this one "
                      "within double precision and were not refined (periodic dynamics?)")
     return "\n".join(lines)
+
+
+#: Grid sizes from which a charging-time search reports its progress on stderr.
+PROGRESS_POINTS = 2_000_000
+
+
+def scan_progress():
+    """A progress callback printing about ten lines on stderr for long searches."""
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        if total < PROGRESS_POINTS:
+            return
+        tenth = 10 * done // total
+        if tenth > shown[0]:
+            shown[0] = tenth
+            print(f"qb-symbolic: scanned {done:,} of {total:,} grid points", file=sys.stderr,
+                  flush=True)
+
+    return report

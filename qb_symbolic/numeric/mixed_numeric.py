@@ -140,25 +140,27 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     rho0, r, e, h0 = _spectra(ev, params, N)
     rho = U @ rho0 @ np.conj(np.swapaxes(U, 1, 2))
     energy = np.real(np.einsum("nij,nji->n", rho, h0))
-    found = _figures([q for q in quantities if q in PRECISE_QUANTITIES], energy, r, e, t, np)
-    return found | _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
-                             energy, r, e)
+    from . import mixed_measures
+
+    found = _figures([*PRECISE_QUANTITIES], energy, r, e, t, np)
+    found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0, energy,
+                       found["ergotropy"], mixed_measures, np.minimum)
+    return {q: found[q] for q in quantities}
 
 
-def _measures(quantities: Sequence[str], rho, h0, energy, r, e) -> dict[str, np.ndarray]:
-    """The rho-based measures (:mod:`qb_symbolic.numeric.mixed_measures`)."""
-    from . import mixed_measures as m
-
+def _measures(quantities: Sequence[str], rho, h0, energy, total, measures, minimum) -> dict:
+    """The rho-based measures from ``measures`` (:mod:`qb_symbolic.numeric.mixed_measures`
+    batched in numpy, or :mod:`qb_symbolic.numeric.mixed_precise` at working precision);
+    ``total`` is the ergotropy, which the incoherent part never exceeds."""
     found = {}
     for q in quantities:
         if q in ("incoherent_ergotropy", "coherent_ergotropy"):
-            total = np.clip(energy - np.sum(r[..., ::-1] * e, axis=-1), 0, None)
-            incoherent = np.minimum(m.incoherent_ergotropy(rho, h0, energy), total)
+            incoherent = minimum(measures.incoherent_ergotropy(rho, h0, energy), total)
             found[q] = incoherent if q == "incoherent_ergotropy" else total - incoherent
         elif q.startswith("local_ergotropy_"):
-            found[q] = m.local_ergotropy(rho, h0, int(q[-1]))
+            found[q] = measures.local_ergotropy(rho, h0, int(q[-1]))
         else:
-            found[q] = getattr(m, q)(rho)
+            found[q] = getattr(measures, q)(rho)
     return found
 
 
@@ -255,29 +257,14 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
             raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue "
                              f"{mp.nstr(r[0], 3)} < 0 at these parameter values: not a state there")
         e = sorted(mp.re(x) for x in ev.energies(*params))
-        found = _figures([q for q in quantities if q in PRECISE_QUANTITIES], energy, r, e, time,
-                         _MpLib)
-        found |= _measures_mp([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
-                              energy, r, e)
+        from . import mixed_precise
+
+        found = _figures([*PRECISE_QUANTITIES], energy, r, e, time, _MpLib)
+        found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
+                           energy, found["ergotropy"], mixed_precise, min)
+        found = {q: found[q] for q in quantities}
     with mp.workdps(digits):
         return {q: +v for q, v in found.items()}
-
-
-def _measures_mp(quantities: Sequence[str], rho, h0, energy, r, e) -> dict[str, mp.mpf]:
-    """The rho-based measures at working precision (:mod:`qb_symbolic.numeric.mixed_precise`)."""
-    from . import mixed_precise as m
-
-    found = {}
-    for q in quantities:
-        if q in ("incoherent_ergotropy", "coherent_ergotropy"):
-            total = max(energy - mp.fsum(x * y for x, y in zip(reversed(r), e)), mp.mpf(0))
-            incoherent = min(m.incoherent_ergotropy(rho, h0, energy), total)
-            found[q] = incoherent if q == "incoherent_ergotropy" else total - incoherent
-        elif q.startswith("local_ergotropy_"):
-            found[q] = m.local_ergotropy(rho, h0, int(q[-1]))
-        else:
-            found[q] = getattr(m, q)(rho)
-    return found
 
 
 class _MpLib:
