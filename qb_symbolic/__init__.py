@@ -23,6 +23,7 @@ from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
 from .numeric.evaluate import evaluate, evaluate_many
 from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
+from .symbolic.gibbs_batteries import GIBBS_MODELS, gibbs_battery
 from .symbolic.mixed_states import (
     bell_diagonal_state,
     beta,
@@ -44,6 +45,7 @@ from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 __version__ = "0.1.0"
 
 __all__ = [
+    "GIBBS_MODELS",
     "MODELS",
     "PARAMETERS",
     "QUANTITIES",
@@ -76,6 +78,7 @@ __all__ = [
     "steering_of_state",
     "symmetry_adapted_basis",
     "t",
+    "gibbs_battery",
     "thermal_state",
     "werner_state",
 ]

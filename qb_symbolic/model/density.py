@@ -22,6 +22,34 @@ from .inputs import hamiltonian_from_matrix
 #: Most negative eigenvalue accepted at a numeric point (rounding of the evaluated entries).
 POSITIVITY_TOLERANCE = 1e-12
 
+#: Density matrices built by this package's own constructors (a Gibbs state
+#: ``exp(-beta H)/Z`` is Hermitian, of trace 1 and positive by construction), keyed by
+#: their exact entries: the exact checks of a nine-parameter Gibbs state take SymPy
+#: minutes, and re-proving what holds by construction buys nothing. Keyed by value,
+#: so any arithmetic on such a matrix (``2 * rho``) is a new matrix and checked again.
+_BY_CONSTRUCTION: dict[sp.ImmutableMatrix, str] = {}
+#: Entries kept (oldest dropped first): a bound on memory, not on correctness.
+_BY_CONSTRUCTION_LIMIT = 64
+
+
+def mark_constructed(rho: sp.MatrixBase, reason: str) -> sp.Matrix:
+    """Record ``rho`` as a valid state by construction (``reason`` says why); return a
+    mutable copy. Only for constructors whose output is a state for every allowed value
+    of its symbols (e.g. :func:`qb_symbolic.thermal_state`)."""
+    key = sp.ImmutableMatrix(rho)
+    _BY_CONSTRUCTION[key] = reason
+    while len(_BY_CONSTRUCTION) > _BY_CONSTRUCTION_LIMIT:
+        del _BY_CONSTRUCTION[next(iter(_BY_CONSTRUCTION))]
+    return sp.Matrix(key)
+
+
+def constructed_reason(rho: sp.MatrixBase) -> str | None:
+    """Why ``rho`` is a state by construction, or None if it was not built that way."""
+    try:
+        return _BY_CONSTRUCTION.get(sp.ImmutableMatrix(rho))
+    except (TypeError, ValueError):
+        return None
+
 
 def is_density_input(spec: Any) -> bool:
     """Whether ``spec`` looks like a 4x4 matrix (rather than a label or four amplitudes)."""
@@ -43,6 +71,8 @@ def initial_density(spec: Any) -> sp.Matrix:
         Not 4x4, not Hermitian identically, a trace not identically 1, a complex or
         time-dependent symbol, or (numeric matrices) a negative eigenvalue.
     """
+    if isinstance(spec, sp.MatrixBase) and constructed_reason(spec) is not None:
+        return sp.Matrix(spec)  # a state by construction (mark_constructed)
     rho = hamiltonian_from_matrix(spec, "rho0")  # exact, Hermitian
     trace = sp.expand(rho.trace())
     if trace != 1 and sp.simplify(trace - 1) != 0:

@@ -12,6 +12,7 @@ from typing import Any
 import sympy as sp
 
 from ..core.pauli import ket, sigma
+from ..model.density import mark_constructed
 from ..model.inputs import to_matrix
 from .roots import real_roots
 from .structure import symmetry_blocks
@@ -41,24 +42,32 @@ def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matri
     if b.is_real is False or b.is_negative:
         raise ValueError(f"the inverse temperature must be real and >= 0; got {b}")
     if H.is_diagonal():
-        weights = sp.diag(*(sp.exp(-b * H[i, i]) for i in range(4)))
-        return weights / weights.trace()
-    params = tuple(sorted(H.free_symbols, key=sp.default_sort_key))
-    structure = symmetry_blocks(H, params, sp.Matrix([0, 0, 0, 1]))
+        pieces = [(sp.Matrix([1]), sp.Matrix.hstack(sp.eye(4)[:, i]), [H[i, i]]) for i in range(4)]
+    else:
+        params = tuple(sorted(H.free_symbols, key=sp.default_sort_key))
+        structure = symmetry_blocks(H, params, sp.Matrix([0, 0, 0, 1]))
+        pieces = [(block.matrix, sp.Matrix.hstack(*block.vectors),
+                   real_roots(block.matrix).explicit()) for block in structure.blocks]
+    # Weights relative to the ground energy: exact (Z cancels) and, on the float path,
+    # no overflow of exp(-beta E) at low temperature (beta |E| > ~700).
+    ground = sp.Min(*(y for _, _, roots in pieces for y in roots))
     total = sp.zeros(4, 4)
-    for block in structure.blocks:
-        basis = sp.Matrix.hstack(*block.vectors)
-        roots = real_roots(block.matrix).explicit()
-        n = block.dim
-        inner = sp.zeros(n, n)
-        for k, y in enumerate(roots):
-            projector = sp.eye(n)
-            for j, other in enumerate(roots):
-                if j != k:
-                    projector = projector * (block.matrix - other * sp.eye(n)) / (y - other)
-            inner += sp.exp(-b * y) * projector
-        total += basis * inner * basis.H
-    return total / total.trace()
+    for matrix, basis, roots in pieces:
+        total += basis * _gibbs_block(matrix, roots, b, ground) * basis.H
+    return mark_constructed(total / total.trace(), "a Gibbs state exp(-beta H)/Z")
+
+
+def _gibbs_block(matrix: sp.Matrix, roots: list, b: sp.Expr, ground: sp.Expr) -> sp.Matrix:
+    """``exp(-b (M - ground))`` of one block by its spectral projectors (Lagrange form)."""
+    n = matrix.rows
+    inner = sp.zeros(n, n)
+    for k, y in enumerate(roots):
+        projector = sp.eye(n)
+        for j, other in enumerate(roots):
+            if j != k:
+                projector = projector * (matrix - other * sp.eye(n)) / (y - other)
+        inner += sp.exp(-b * (y - ground)) * projector
+    return inner
 
 
 def product_state(bloch1: Any, bloch2: Any) -> sp.Matrix:
