@@ -71,6 +71,7 @@ __all__ = [
     "evolved_state",
     "figures_of_merit",
     "gamma",
+    "gibbs_battery",
     "max_power",
     "omega0",
     "partial_trace",
@@ -78,7 +79,6 @@ __all__ = [
     "steering_of_state",
     "symmetry_adapted_basis",
     "t",
-    "gibbs_battery",
     "thermal_state",
     "werner_state",
 ]

@@ -27,9 +27,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..core.values import exact_real
 from ..model.battery import UserBattery
 from ..model.presets import Battery
-from ..core.values import exact_real
 from .mixed_states import beta, thermal_state
 
 #: The local Zeeman part: the energy operator H0 of these batteries.
