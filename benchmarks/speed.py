@@ -160,7 +160,10 @@ def main(argv=None) -> int:
     print(f"  {'PASS' if ok else 'FAIL'}")
     user_ok = user_battery_section(args.repeats, args.qutip_rows)
     user_ok = cold_derivations() and user_ok
-    return 0 if ok and user_ok else 1
+    from thermal_speed import thermal_section  # benchmarks/ is on sys.path as the script's folder
+
+    thermal_ok = thermal_section(args.repeats, max(1, min(args.qutip_rows, 20)))
+    return 0 if ok and user_ok and thermal_ok else 1
 
 
 #: The 4-block user battery (one Ferrari block from |dd>): inhomogeneous transverse field

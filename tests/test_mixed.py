@@ -389,3 +389,42 @@ def test_gibbs_start_of_an_interacting_battery():
                     for U in (V @ np.diag(np.exp(-1j * w * x)) @ V.conj().T for x in t)]
         found = qb.evaluate("ergotropy", t, battery=battery, Omega=0.8, beta=b)
         assert abs(found[0]) < 1e-13 and np.max(np.abs(found - expected)) < 1e-12, b
+
+
+def test_temperature_time_maps_in_every_layout():
+    """Maps where beta (only in rho0) and (t, Omega) (only in the dynamics) vary on separate
+    axes take the factorised path (numeric/mixed_separable.py); an axis that varies both
+    takes the general one. Every layout against numpy eigh, point by point."""
+    text = "ZZ/2 + XX - 3/5*YY + 1/3*(XY + YX) + 6/5*ZI + 4/5*IZ"
+    battery = qb.Battery.from_string(text + " + Omega*(XI + IX)", H0="6/5*ZI + 4/5*IZ",
+                                     initial=qb.thermal_state(text))
+    k = np.kron
+    HB = (k(_P["Z"], _P["Z"]) / 2 + k(_P["X"], _P["X"]) - 0.6 * k(_P["Y"], _P["Y"])
+          + (k(_P["X"], _P["Y"]) + k(_P["Y"], _P["X"])) / 3 + 1.2 * k(_P["Z"], _P["I"])
+          + 0.8 * k(_P["I"], _P["Z"]))
+    H0 = 1.2 * k(_P["Z"], _P["I"]) + 0.8 * k(_P["I"], _P["Z"])
+    charger = k(_P["X"], _P["I"]) + k(_P["I"], _P["X"])
+    e_B, W = np.linalg.eigh(HB)
+    e0 = np.linalg.eigvalsh(H0)
+
+    def reference(beta: float, t: float, omega: float) -> float:
+        rho0 = W @ np.diag(np.exp(-beta * (e_B - e_B[0]))) @ W.conj().T
+        rho0 /= np.trace(rho0).real
+        w, V = np.linalg.eigh(HB + omega * charger)
+        U = V @ np.diag(np.exp(-1j * w * t)) @ V.conj().T
+        passive = np.sort(np.linalg.eigvalsh(rho0))[::-1] @ e0
+        return np.trace(U @ rho0 @ U.conj().T @ H0).real - passive
+
+    beta, t = np.array([0.0, 0.7, 3.0]), np.array([0.0, 0.5, 2.5, 7.0])
+    layouts = [  # (beta, t, Omega) as given; all broadcast to a grid
+        (beta[:, None], t[None, :], 0.9), (beta[None, :], t[:, None], 0.9),
+        (beta.reshape(3, 1, 1), t[None, :, None], np.array([0.5, 1.5])[None, None, :]),
+        (beta[:, None], 1.3, np.array([0.2, 2.0])[None, :]),
+        (beta[:, None], t[None, :], np.linspace(0.2, 2, 3)[:, None]),  # general path
+    ]
+    for b, x, om in layouts:
+        found = qb.evaluate("ergotropy", x, battery=battery, beta=b, Omega=om)
+        grid = np.broadcast_arrays(b, x, om)
+        expected = np.vectorize(reference)(*grid)
+        assert found.shape == expected.shape
+        assert np.max(np.abs(found - expected)) < FLOAT_TOLERANCE, (np.shape(b), np.shape(x))

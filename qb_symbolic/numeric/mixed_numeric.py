@@ -96,12 +96,22 @@ class MixedEvaluators:
     rho0: Any
     energy_matrix: Any
     energies: Any
+    #: Per parameter: whether rho0 uses it; whether H (blocks, roots, bases) or H0 does.
+    in_state: tuple[bool, ...] = ()
+    in_dynamics: tuple[bool, ...] = ()
+
+
+def _uses(params: Sequence[sp.Symbol], *expression_lists) -> tuple[bool, ...]:
+    found = set().union(*(sp.sympify(e).free_symbols for group in expression_lists
+                          for e in group))
+    return tuple(p in found for p in params)
 
 
 @cache
 def mixed_evaluators(battery, backend: str = "numpy") -> MixedEvaluators:
     forms = mixed_forms(battery)
     p = forms.params
+    dynamics = (*forms.roots, *forms.blocks, *forms.bases, forms.energy_matrix, forms.energies)
     return MixedEvaluators(
         p, tuple(len(r) for r in forms.roots),
         tuple(generate(p, list(r), backend, f"roots of block {b}") for b, r in enumerate(forms.roots)),
@@ -109,7 +119,8 @@ def mixed_evaluators(battery, backend: str = "numpy") -> MixedEvaluators:
         tuple(generate(p, list(u), backend, f"basis U_{b}") for b, u in enumerate(forms.bases)),
         generate(p, list(forms.rho0), backend, "rho0"),
         generate(p, list(forms.energy_matrix), backend, "H0"),
-        generate(p, list(forms.energies), backend, "eigenvalues of H0"))
+        generate(p, list(forms.energies), backend, "eigenvalues of H0"),
+        _uses(p, forms.rho0), _uses(p, *dynamics))
 
 
 def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
@@ -121,9 +132,9 @@ def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
     return rho0, r, e, entries(ev.energy_matrix, params, N).reshape(N, 4, 4)
 
 
-def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequence[np.ndarray],
-                  t: np.ndarray) -> dict[str, np.ndarray]:
-    """The quantities at N points (flat ``params`` and ``t``)."""
+def unitaries(ev: MixedEvaluators, params: Sequence[np.ndarray], t: np.ndarray) -> np.ndarray:
+    """``U(t) = sum_b U_b exp(-i H_b t) U_b^dag`` at N points (flat ``params`` and ``t``):
+    ``(N, 4, 4)``; a ValueError where a phase exceeds :data:`PHASE_LIMIT`."""
     N = t.size
     U = np.zeros((N, 4, 4), complex)
     top = np.zeros(N)
@@ -137,6 +148,14 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     if not np.all(top <= PHASE_LIMIT):
         raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
                          "double precision; use digits= for the mpmath path")
+    return U
+
+
+def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequence[np.ndarray],
+                  t: np.ndarray) -> dict[str, np.ndarray]:
+    """The quantities at N points (flat ``params`` and ``t``)."""
+    N = t.size
+    U = unitaries(ev, params, t)
     rho0, r, e, h0 = _spectra(ev, params, N)
     rho = U @ rho0 @ np.conj(np.swapaxes(U, 1, 2))
     energy = np.real(np.einsum("nij,nji->n", rho, h0))
@@ -170,17 +189,43 @@ def _figures(quantities: Sequence[str], energy, r, e, t, lib) -> dict:
     if lib is np:
         passive = np.sum(r[..., ::-1] * e, axis=-1)
         active = np.sum(r * e, axis=-1)
-        inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
     else:
         passive = mp.fsum(x * y for x, y in zip(reversed(r), e))
         active = mp.fsum(x * y for x, y in zip(r, e))
-        inv_t = 1 / t if t > 0 else mp.mpf(0)
+    return energy_figures(quantities, energy, passive, active, t, lib)
+
+
+def energy_figures(quantities: Sequence[str], energy, passive, active, t, lib) -> dict:
+    """The four energy quantities from ``Tr(rho H0)`` and the passive and active energies
+    (both constant in time)."""
+    if lib is np:
+        return _energy_figures_np(quantities, energy, passive, active, t)
+    inv_t = 1 / t if t > 0 else mp.mpf(0)
     capacity = active - passive
     ergotropy = lib.minimum(lib.maximum(energy - passive, 0 * capacity), capacity)
     table = {"energy": lambda: lib.minimum(lib.maximum(energy, passive), active),
              "ergotropy": lambda: ergotropy, "power": lambda: ergotropy * inv_t,
              "capacity": lambda: capacity + 0 * energy}
     return {q: table[q]() for q in quantities}
+
+
+def _energy_figures_np(quantities: Sequence[str], energy, passive, active, t) -> dict:
+    """:func:`energy_figures` in numpy, with as few passes over the (large) grid as may be."""
+    shape = np.broadcast_shapes(np.shape(energy), np.shape(passive), np.shape(t))
+    capacity = active - passive
+    found = {}
+    if "capacity" in quantities:
+        found["capacity"] = np.broadcast_to(capacity, shape)
+    if "energy" in quantities:
+        found["energy"] = np.clip(np.broadcast_to(energy, shape), passive, active)
+    if "ergotropy" in quantities or "power" in quantities:
+        ergotropy = np.subtract(energy, passive, out=np.empty(shape))
+        np.clip(ergotropy, 0.0, capacity, out=ergotropy)
+        found["ergotropy"] = ergotropy
+        if "power" in quantities:
+            inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
+            found["power"] = ergotropy * inv_t
+    return {q: found[q] for q in quantities}
 
 
 def check_mixed_quantities(quantities: Sequence[str]) -> None:
@@ -202,6 +247,12 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
     flat_t = np.broadcast_to(t, shape).reshape(-1)
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
     ev = mixed_evaluators(battery, "numpy")
+    from .mixed_separable import separable_map
+
+    with np.errstate(all="ignore"):
+        found = separable_map(ev, quantities, np.asarray(t, float), arrays)
+    if found is not None:
+        return _finite(found)
     out = {q: np.empty(flat_t.size) for q in quantities}
     step = 1 << 15
     with np.errstate(all="ignore"):
@@ -210,10 +261,14 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
             found = _numpy_points(ev, quantities, [f[part] for f in flat], flat_t[part])
             for q in quantities:
                 out[q][part] = found[q]
-    for q, v in out.items():
-        if not np.all(np.isfinite(v)):
+    return _finite({q: v.reshape(shape) for q, v in out.items()})
+
+
+def _finite(found: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    for q, v in found.items():
+        if not np.isfinite(np.sum(v)):  # one reduction; inf or nan anywhere propagates
             raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
-    return {q: v.reshape(shape) + 0.0 for q, v in out.items()}
+    return {q: v + 0.0 for q, v in found.items()}  # a fresh array, and no -0.0
 
 
 def _evaluate_mp(battery, quantities, t, values, digits: int) -> dict[str, np.ndarray]:
