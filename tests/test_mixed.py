@@ -73,12 +73,16 @@ def _reference(terms: dict, a: float, rho0: np.ndarray, times: np.ndarray) -> di
     r = np.sort(np.linalg.eigvalsh(rho0))
     e = np.array([-2.0, 0.0, 0.0, 2.0])
     passive, active = np.sum(r[::-1] * e), np.sum(r * e)
+    # The power is the energy stored since the start per time, (E(t) - E(0))/t, and at
+    # t = 0 its limit dE/dt(0) = Tr(rho0 i[H, H0]) (von Neumann's equation).
+    start = np.real(np.trace(rho0 @ H0))
+    rate = np.real(np.trace(rho0 @ (1j * (H @ H0 - H0 @ H))))
     for time in times:
         U = V @ np.diag(np.exp(-1j * w * time)) @ V.conj().T
         energy = np.real(np.trace(U @ rho0 @ U.conj().T @ H0))
         out["energy"].append(energy)
         out["ergotropy"].append(energy - passive)
-        out["power"].append((energy - passive) / time if time > 0 else 0.0)
+        out["power"].append((energy - start) / time if time > 0 else rate)
         out["capacity"].append(active - passive)
     return {q: np.array(v) for q, v in out.items()}
 
@@ -167,8 +171,77 @@ def test_what_a_mixed_start_does_not_answer_yet_says_so():
     battery = qb.Battery.from_string("B*(XI + IX)", initial=np.diag([0.25, 0.25, 0.25, 0.25]))
     with pytest.raises(ValueError, match="available: energy, ergotropy, power, capacity, "):
         qb.evaluate("entropy", 0.5, battery=battery, B=1)
-    with pytest.raises(ValueError, match="mixed state"):
+    with pytest.raises(ValueError, match="capacity of this start is 0"):
         qb.charging_time(battery=battery, window=2, B=1)
+
+
+def test_charging_time_and_largest_power_of_a_thermal_start():
+    """t_min and P_max of a Gibbs start against a dense numpy scan (eigh of H), and the
+    search's own values against a 50-digit mpmath expm at the times it returns."""
+    text = "ZZ/2 + XX - 3/5*YY + 1/3*(XY - YX) + 6/5*ZI + 4/5*IZ"
+    battery = qb.Battery.from_string(text + " + Omega*(XI + IX)", H0="6/5*ZI + 4/5*IZ",
+                                     initial=qb.thermal_state(text))
+    k = np.kron
+    HB = (k(_P["Z"], _P["Z"]) / 2 + k(_P["X"], _P["X"]) - 0.6 * k(_P["Y"], _P["Y"])
+          + (k(_P["X"], _P["Y"]) - k(_P["Y"], _P["X"])) / 3 + 1.2 * k(_P["Z"], _P["I"])
+          + 0.8 * k(_P["I"], _P["Z"]))
+    H0 = 1.2 * k(_P["Z"], _P["I"]) + 0.8 * k(_P["I"], _P["Z"])
+    H = HB + 0.9 * (k(_P["X"], _P["I"]) + k(_P["I"], _P["X"]))
+    e_B, W = np.linalg.eigh(HB)
+    rho0 = W @ np.diag(np.exp(-1.5 * (e_B - e_B[0]))) @ W.conj().T
+    rho0 /= np.trace(rho0).real
+    w, V = np.linalg.eigh(H)
+    t = np.linspace(0, 4, 400001)
+    coeff = V.conj().T @ rho0 @ V  # rho(t) in H's eigenbasis: coeff_jk e^{-i(w_j - w_k)t}
+    h0 = V.conj().T @ H0 @ V
+    energy = np.real(sum(coeff[j, m] * h0[m, j] * np.exp(-1j * (w[j] - w[m]) * t)
+                         for j in range(4) for m in range(4)))
+    passive = np.sort(np.linalg.eigvalsh(rho0))[::-1] @ np.linalg.eigvalsh(H0)
+    zeta = energy - passive
+    power = np.where(t > 0, (energy - energy[0]) / np.where(t > 0, t, 1), 0.0)
+    found = qb.charging_time(battery=battery, window=4, Omega=0.9, beta=1.5)
+    best = qb.max_power(battery=battery, window=4, Omega=0.9, beta=1.5)
+    assert abs(float(found.t) - t[np.argmax(zeta)]) < 2e-5
+    assert abs(float(found.value) - zeta.max()) < 1e-9  # the scan's grid step bounds it
+    assert abs(float(best.t) - t[np.argmax(power)]) < 2e-5
+    assert abs(float(best.value) - power.max()) < 1e-9
+    assert 0 < float(best.t) < 4 and zeta[0] > 0.05  # the start holds ergotropy already
+    with mp.workdps(50):
+        to_mp = lambda a: mp.matrix([[mp.mpf(str(x)) for x in row] for row in a.real.tolist()])
+        Hm = to_mp(H) + mp.mpc(0, 1) * to_mp(H.imag)
+        r0 = to_mp(rho0.real) + mp.mpc(0, 1) * to_mp(rho0.imag)  # rounded rho0: its own start
+        U = mp.expm(-mp.mpc(0, 1) * Hm * found.t)
+        value = mp.re(sum(((U * r0 * U.H) * to_mp(H0))[i, i] for i in range(4)))
+        assert abs(value - passive - found.value) < 1e-12  # rho0 entered as doubles here
+
+
+def test_power_is_the_stored_energy_per_time():
+    """A pure start that already holds ergotropy, 3/5 |uu> + 4i/5 |ud>: P(t) =
+    (E(t) - E(0))/t with P(0) = dE/dt(0) = 2 Im <psi0|H0 H|psi0> (hand: H0 = sz1 + sz2,
+    H = Omega (XI + IX) + J ZZ + D (XY - YX)); the largest power is then at t = 0."""
+    psi0 = [sp.Rational(3, 5), 4 * sp.I / 5, 0, 0]
+    battery = qb.Battery.from_string("Omega*(XI + IX) + J*ZZ + D*(XY - YX)", initial=psi0)
+    k = np.kron
+    H = (k(_P["X"], _P["I"]) + k(_P["I"], _P["X"]) + 0.5 * k(_P["Z"], _P["Z"])
+         + 0.7 * (k(_P["X"], _P["Y"]) - k(_P["Y"], _P["X"])))
+    H0 = k(_P["Z"], _P["I"]) + k(_P["I"], _P["Z"])
+    p0 = np.array([0.6, 0.8j, 0, 0])
+    w, V = np.linalg.eigh(H)
+
+    def energy(x: float) -> float:
+        psi = V @ (np.exp(-1j * w * x) * (V.conj().T @ p0))
+        return float(np.real(psi.conj() @ H0 @ psi))
+
+    rate = 2 * np.imag(p0.conj() @ H0 @ H @ p0)
+    assert abs(rate) > 0.5
+    for times in (np.array([0.0, 1e-3, 0.5, 1.0]), np.linspace(0, 1, 5)):  # general and grid
+        expected = [rate if x == 0 else (energy(x) - energy(0)) / x for x in times]
+        for digits in (None, 30):
+            found = np.array(qb.evaluate("power", times, battery=battery, Omega=1, J=0.5, D=0.7,
+                                         digits=digits), dtype=float)
+            assert np.max(np.abs(found - expected)) < 1e-10, digits  # 1e-3: 1e-16/1e-3
+    best = qb.max_power(battery=battery, window=3, Omega=1, J=0.5, D=0.7)
+    assert float(best.t) == 0 and abs(float(best.value) - rate) < 1e-12
 
 
 def test_thermal_starts_limits_and_a_hand_result():

@@ -24,8 +24,8 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     folder = tmp_path / "qb_report"
     index = folder / "index.md"
     assert index.exists()
-    steps = re.findall(r"^\[(\d)/5\] ", out, flags=re.MULTILINE)
-    assert steps == ["1", "2", "3", "4", "5"]
+    steps = re.findall(r"^\[(\d)/6\] ", out, flags=re.MULTILINE)
+    assert steps == ["1", "2", "3", "4", "5", "6"]
     assert f"report written to {folder}" in out
 
     files = listed_files(index)
@@ -47,7 +47,7 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     statuses = Counter(c["status"] for c in claims)
     assert set(statuses) <= set(STATUSES)
     expected = (statuses["holds"], len(claims), statuses["holds-conditionally"], statuses["fails"])
-    (line,) = [line for line in out.splitlines() if "claims hold" in line]
+    (line,) = [line for line in out.splitlines() if "claims hold" in line and "thermal" not in line]
     found = HEADLINE.search(line)
     assert found and tuple(map(int, found.groups())) == expected
     held, total, conditional, failed = expected
@@ -55,12 +55,29 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     assert conditional >= 3  # fig3-power-grows in part, fig6-xyz and fig7-xyz for a gamma range only
     assert found.group(0) in (folder / "index.md").read_text()
     assert found.group(0) in (folder / "claims.md").read_text()
+    _check_thermal_part(folder, names, out)
     summary = json.loads((folder / "summary.json").read_text())
     parallel = next(r for r in summary if r["model"] == "parallel")
     assert parallel["t_min_exact"] == "pi/2" and parallel["full_charge"]  # Omega = 1
     # Hand: P_par = 4 sin^2(x)/x is largest where tan x = 2x, x = 1.16556..., P = 2.89845...
     assert abs(parallel["t_P_max"] - 1.1655611852072113) < 1e-9
     assert abs(parallel["P_max"] - 4 * 0.844578868322582 / 1.1655611852072113) < 1e-9
+
+
+def _check_thermal_part(folder, names: set[str], out: str) -> None:
+    """The thermal battery's step: figures and claims listed, with their own headline."""
+    for fig in ("thermal_T", "thermal_D", "thermal_K", "thermal_charging"):
+        assert {f"figures/{fig}.png", f"figures/{fig}.pdf"} <= names
+    assert {"thermal_claims.md", "thermal_claims.json"} <= names
+    thermal = json.loads((folder / "thermal_claims.json").read_text())
+    statuses = Counter(c["status"] for c in thermal)
+    expected = (statuses["holds"], len(thermal), statuses["holds-conditionally"], statuses["fails"])
+    index = (folder / "index.md").read_text()
+    section = index.split("## Thermal battery (arXiv:2408.00133 setting)", 1)[1]
+    found = HEADLINE.search(section)
+    assert found and tuple(map(int, found.groups())) == expected and len(thermal) == 3
+    (line,) = [line for line in out.splitlines() if line.strip().startswith("thermal battery:")]
+    assert found.group(0) in line and found.group(0) in (folder / "thermal_claims.md").read_text()
 
 
 def test_figure_and_claim_commands(tmp_path, capsys) -> None:

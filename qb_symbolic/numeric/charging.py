@@ -114,6 +114,13 @@ Progress = Callable[[int, int], None]
 class _Problem:
     """The ergotropy of one numeric parameter point, in numpy and mpmath."""
 
+    #: The ergotropy at t = 0 (float, mpf): the power is ``(zeta(t) - start)/t``
+    #: (:func:`qb_symbolic.numeric.user_numeric.stored_power`); 0 from |dd>.
+    start: float = 0.0
+    start_mp: Any = 0
+    #: ``zeta'(0)``, the power's limit at t = 0 (0 from |dd>).
+    start_rate_mp: Any = 0
+
     def __init__(self, model: str, given: dict[str, Any], window: Any):
         values = resolve(model, given)
         for name in PARAMETER_ORDER:
@@ -266,7 +273,8 @@ def _maximise(problem: _Problem, target: _Target, first: float,
         value, time, at_end = min(ties, key=lambda r: r[1])
         inv_t = 1 / time if time > 0 else mp.mpf(0)
         high = problem.scale * (inv_t if target.quantity == "power" else 1)
-        value = min(max(value, mp.mpf(0)), high)  # off the range only by rounding (< 1e-40)
+        low = -high if target.quantity == "power" and problem.start_mp > 0 else mp.mpf(0)
+        value = min(max(value, low), high)  # off the range only by rounding (< 1e-40)
     return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
@@ -278,20 +286,25 @@ def _ergotropy_target(problem: _Problem) -> _Target:
 def _power_target(problem: _Problem, first: float) -> _Target:
     def values(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         zeta, rate = problem.zeta_np(t)
-        return zeta / t, t * rate - zeta  # P and t^2 P' (same sign as P')
+        stored = zeta - problem.start
+        return stored / t, t * rate - stored  # P and t^2 P' (same sign as P')
 
     def slope(s: mp.mpf) -> mp.mpf:
         z, dz = problem.zeta(s)
-        return s * dz - z
+        return s * dz - (z - problem.start_mp)
 
-    return _Target("power", values, lambda s: problem.zeta(s)[0] / s, slope,
-                   problem.float_bound() / first)
+    return _Target("power", values, lambda s: (problem.zeta(s)[0] - problem.start_mp) / s,
+                   slope, problem.float_bound() / first)
 
 
 def _problem(model: str, window: Any, battery: Any, params: dict):
     """The search problem of a preset model, a preset ``Battery`` or a user battery."""
     if battery is None:
         return _Problem(model, params, window), model
+    if getattr(battery, "model", None) == "user" and battery.mixed:
+        from .mixed_charging import MixedProblem
+
+        return MixedProblem(battery, params, window), "user"
     if getattr(battery, "model", None) == "user":
         from .user_charging import UserProblem
 
@@ -348,15 +361,20 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
 
 def max_power(model: str = "general", window: Any = None, *, battery: Any = None,
               progress: Progress | None = None, **params: Any) -> ChargingResult:
-    """Time and value of the largest power ``P = zeta/t`` in ``(0, window]``.
+    """Time and value of the largest power ``P = (zeta(t) - zeta(0))/t`` in ``[0, window]``.
 
-    The maximum is a root of ``t zeta'(t) - zeta(t)`` (where ``P' = 0``) or the
-    window's end. Parameters as for :func:`charging_time`.
+    The maximum is a root of ``t zeta'(t) - (zeta(t) - zeta(0))`` (where ``P' = 0``), the
+    window's end, or ``t = 0`` with the limit ``zeta'(0)`` when that is larger (a start
+    charging fastest at once; never for |dd>, where ``zeta'(0) = 0``). The power is the
+    stored energy per time (:func:`qb_symbolic.numeric.user_numeric.stored_power`), which
+    is ``zeta/t`` for the paper's start. Parameters as for :func:`charging_time`.
     """
     problem, model = _problem(model, window, battery, params)
     first = float(problem.T) / (problem.grid_size() - 1)
     target = _power_target(problem, first)
     value, time, at_end, count, ties = _maximise(problem, target, first, progress)
+    if problem.start_rate_mp > value:
+        value, time, at_end = problem.start_rate_mp, mp.mpf(0), False
     exact, _ = exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
     return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
                           exact, at_end, None, count, ties, problem.scale)

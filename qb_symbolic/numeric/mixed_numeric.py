@@ -132,6 +132,16 @@ def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
     return rho0, r, e, entries(ev.energy_matrix, params, N).reshape(N, 4, 4)
 
 
+def hamiltonians(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int) -> np.ndarray:
+    """``H = sum_b U_b H_b U_b^dag`` at N points, ``(N, 4, 4)``."""
+    H = np.zeros((N, 4, 4), complex)
+    for b, n in enumerate(ev.sizes):
+        basis = entries(ev.bases[b], params, N).reshape(N, 4, n)
+        block = entries(ev.blocks[b], params, N).reshape(N, n, n)
+        H += basis @ block @ np.conj(np.swapaxes(basis, 1, 2))
+    return H
+
+
 def unitaries(ev: MixedEvaluators, params: Sequence[np.ndarray], t: np.ndarray) -> np.ndarray:
     """``U(t) = sum_b U_b exp(-i H_b t) U_b^dag`` at N points (flat ``params`` and ``t``):
     ``(N, 4, 4)``; a ValueError where a phase exceeds :data:`PHASE_LIMIT`."""
@@ -159,9 +169,11 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     rho0, r, e, h0 = _spectra(ev, params, N)
     rho = U @ rho0 @ np.conj(np.swapaxes(U, 1, 2))
     energy = np.real(np.einsum("nij,nji->n", rho, h0))
+    C = 1j * (hamiltonians(ev, params, N) @ h0 - h0 @ hamiltonians(ev, params, N))
+    start = (np.real(np.einsum("nij,nji->n", rho0, h0)), np.real(np.einsum("nij,nji->n", rho0, C)))
     from . import mixed_measures
 
-    found = _figures([*PRECISE_QUANTITIES], energy, r, e, t, np)
+    found = _figures([*PRECISE_QUANTITIES], energy, r, e, t, np, start)
     found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0, energy,
                        found["ergotropy"], mixed_measures, np.minimum)
     return {q: found[q] for q in quantities}
@@ -183,7 +195,7 @@ def _measures(quantities: Sequence[str], rho, h0, energy, total, measures, minim
     return found
 
 
-def _figures(quantities: Sequence[str], energy, r, e, t, lib) -> dict:
+def _figures(quantities: Sequence[str], energy, r, e, t, lib, start) -> dict:
     """Energy, ergotropy, power, capacity from ``Tr(rho H0)`` and the two spectra
     (ascending, last axis): passive ``sum r(down) e(up)``, active ``sum r(down) e(down)``."""
     if lib is np:
@@ -192,24 +204,29 @@ def _figures(quantities: Sequence[str], energy, r, e, t, lib) -> dict:
     else:
         passive = mp.fsum(x * y for x, y in zip(reversed(r), e))
         active = mp.fsum(x * y for x, y in zip(r, e))
-    return energy_figures(quantities, energy, passive, active, t, lib)
+    return energy_figures(quantities, energy, passive, active, t, lib, start)
 
 
-def energy_figures(quantities: Sequence[str], energy, passive, active, t, lib) -> dict:
-    """The four energy quantities from ``Tr(rho H0)`` and the passive and active energies
-    (both constant in time)."""
+def energy_figures(quantities: Sequence[str], energy, passive, active, t, lib,
+                   start) -> dict:
+    """The four energy quantities from ``Tr(rho H0)`` (``start``: it and its rate at t = 0,
+    for the power, :func:`qb_symbolic.numeric.user_numeric.stored_power`) and the passive
+    and active energies (both constant in time); the power is the stored energy per time
+    (:func:`qb_symbolic.numeric.user_numeric.stored_power`)."""
     if lib is np:
-        return _energy_figures_np(quantities, energy, passive, active, t)
+        return _energy_figures_np(quantities, energy, passive, active, t, start)
     inv_t = 1 / t if t > 0 else mp.mpf(0)
     capacity = active - passive
     ergotropy = lib.minimum(lib.maximum(energy - passive, 0 * capacity), capacity)
+    initial = lib.minimum(lib.maximum(start[0] - passive, 0 * capacity), capacity)
+    power = start[1] if inv_t == 0 else (ergotropy - initial) * inv_t
     table = {"energy": lambda: lib.minimum(lib.maximum(energy, passive), active),
-             "ergotropy": lambda: ergotropy, "power": lambda: ergotropy * inv_t,
+             "ergotropy": lambda: ergotropy, "power": lambda: power,
              "capacity": lambda: capacity + 0 * energy}
     return {q: table[q]() for q in quantities}
 
 
-def _energy_figures_np(quantities: Sequence[str], energy, passive, active, t) -> dict:
+def _energy_figures_np(quantities: Sequence[str], energy, passive, active, t, start) -> dict:
     """:func:`energy_figures` in numpy, with as few passes over the (large) grid as may be."""
     shape = np.broadcast_shapes(np.shape(energy), np.shape(passive), np.shape(t))
     capacity = active - passive
@@ -224,7 +241,8 @@ def _energy_figures_np(quantities: Sequence[str], energy, passive, active, t) ->
         found["ergotropy"] = ergotropy
         if "power" in quantities:
             inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
-            found["power"] = ergotropy * inv_t
+            initial = np.clip(start[0] - passive, 0.0, capacity)
+            found["power"] = np.where(t > 0, (ergotropy - initial) * inv_t, start[1])
     return {q: found[q] for q in quantities}
 
 
@@ -307,6 +325,13 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
             h0[k // 4, k % 4] = x
         rho = U * rho0 * U.H
         energy = mp.re(sum(rho[i, j] * h0[j, i] for i in range(4) for j in range(4)))
+        H = mp.zeros(4, 4)
+        for b, n in enumerate(ev.sizes):
+            basis = _mp_block(ev.bases[b](*params), 4, n)
+            H += basis * _mp_block(ev.blocks[b](*params), n, n) * basis.H
+        C = (H * h0 - h0 * H) * mp.mpc(0, 1)
+        start = (mp.re(sum((rho0 * h0)[i, i] for i in range(4))),
+                 mp.re(sum((rho0 * C)[i, i] for i in range(4))))
         r = sorted(mp.re(x) for x in mp.eighe(rho0, eigvals_only=True))
         if r[0] < -mp.mpf(10) ** (-digits):
             raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue "
@@ -314,7 +339,7 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
         e = sorted(mp.re(x) for x in ev.energies(*params))
         from . import mixed_precise
 
-        found = _figures([*PRECISE_QUANTITIES], energy, r, e, time, _MpLib)
+        found = _figures([*PRECISE_QUANTITIES], energy, r, e, time, _MpLib, start)
         found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
                            energy, found["ergotropy"], mixed_precise, min)
         found = {q: found[q] for q in quantities}
@@ -324,6 +349,14 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
 
 class _MpLib:
     minimum, maximum = staticmethod(min), staticmethod(max)
+
+
+def _mp_block(values, rows: int, cols: int) -> mp.matrix:
+    """A row-major list as an mpmath matrix."""
+    out = mp.matrix(rows, cols)
+    for k, x in enumerate(values):
+        out[k // cols, k % cols] = x
+    return out
 
 
 def _block_propagator_mp(ev: MixedEvaluators, b: int, n: int, params, time) -> mp.matrix:

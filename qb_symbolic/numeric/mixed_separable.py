@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model.density import check_positive_at
-from .mixed_numeric import PRECISE_QUANTITIES, MixedEvaluators, unitaries
+from .mixed_numeric import PRECISE_QUANTITIES, MixedEvaluators, hamiltonians, unitaries
 from .user_grid import entries
 
 
@@ -72,12 +72,13 @@ def separable_map(ev: MixedEvaluators, quantities: Sequence[str], t: np.ndarray,
     h0 = entries(ev.energy_matrix, params, Q).reshape(Q, 4, 4)
     e = np.sort(entries(ev.energies, params, Q, float), axis=-1)
     M = np.conj(np.swapaxes(U, 1, 2)) @ h0 @ U
-    found = _figures(quantities, rho0, r, M, e, times)
+    H = hamiltonians(ev, params, Q)
+    found = _figures(quantities, rho0, r, M, e, times, (h0, 1j * (H @ h0 - h0 @ H)))
     return {q: _unflatten(v, state, dynamics, shape) for q, v in found.items()}
 
 
 def _figures(quantities: Sequence[str], rho0: np.ndarray, r: np.ndarray, M: np.ndarray,
-             e: np.ndarray, times: np.ndarray) -> dict[str, np.ndarray]:
+             e: np.ndarray, times: np.ndarray, start: tuple) -> dict[str, np.ndarray]:
     """``(S, Q)`` arrays. ``Tr(rho0 M) - sum_k r_k(down) e_k(up)`` is one real GEMM: the
     16 entries of ``rho0`` (real and imaginary parts) and ``-r(down)`` against those of
     ``M^T`` and ``e(up)``, inner size 36; the capacity (the ergotropy's upper bound, held
@@ -95,8 +96,13 @@ def _figures(quantities: Sequence[str], rho0: np.ndarray, r: np.ndarray, M: np.n
         found["capacity"] = capacity
     if "ergotropy" in quantities or "power" in quantities:
         ergotropy = np.clip(above, 0.0, capacity, out=above)
-        if "power" in quantities:
-            found["power"] = ergotropy * np.where(times > 0, 1 / np.where(times > 0, times, 1), 0.0)
+        if "power" in quantities:  # the stored energy per time (user_numeric.stored_power)
+            h0t, Ct = (np.swapaxes(m, 1, 2).reshape(Q, 16) for m in start)
+            initial = left @ np.concatenate([h0t.real, h0t.imag, e], axis=1).T
+            np.clip(initial, 0.0, capacity, out=initial)
+            rate = left[:, :32] @ np.concatenate([Ct.real, Ct.imag], axis=1).T
+            inv_t = np.where(times > 0, 1 / np.where(times > 0, times, 1), 0.0)
+            found["power"] = np.where(times > 0, (ergotropy - initial) * inv_t, rate)
         found["ergotropy"] = ergotropy
     return {q: found[q] for q in quantities}
 

@@ -19,29 +19,40 @@ from .user_numeric import user_evaluators, user_state
 from .user_precise import state_mp
 
 
+def point_values(battery, given: dict[str, Any]) -> dict[str, float]:
+    """Every parameter of ``battery`` as one float (a ValueError for arrays or bad input)."""
+    values = battery.values_for(given)
+    for name, value in values.items():
+        if np.ndim(real_array(name, value)) != 0:
+            raise ValueError(f"{name} must be a single number for a charging time")
+    return {n: float(real_array(n, v)) for n, v in values.items()}
+
+
+def window_end(values: dict[str, float], window: Any) -> mp.mpf:
+    """The end T of the search window: ``window``, else ``pi/(2 Omega)``."""
+    if window is None:
+        if values.get("Omega", 0) <= 0:
+            raise ValueError("give a window (--window T): the default pi/(2 Omega) needs "
+                             "a parameter Omega > 0")
+    else:
+        real_array("window", window)
+    with mp.workdps(WORKING_DIGITS):
+        T = (mp.pi / (2 * to_mpf("Omega", values["Omega"])) if window is None
+             else to_mpf("window", window))
+    if not T > 0:
+        raise ValueError(f"the window must be > 0; got {describe(window)}")
+    return T
+
+
 class UserProblem(_Problem):
     """The ergotropy of a user battery at one parameter point, in numpy and mpmath."""
 
     def __init__(self, battery, given: dict[str, Any], window: Any):
-        values = battery.values_for(given)
-        for name, value in values.items():
-            if np.ndim(real_array(name, value)) != 0:
-                raise ValueError(f"{name} must be a single number for a charging time")
-        self.values = {n: float(real_array(n, v)) for n, v in values.items()}
-        if window is None:
-            if self.values.get("Omega", 0) <= 0:
-                raise ValueError("give a window (--window T): the default pi/(2 Omega) needs "
-                                 "a parameter Omega > 0")
-        else:
-            real_array("window", window)
+        self.values = point_values(battery, given)
+        self.T = window_end(self.values, window)
         self.ev_np = user_evaluators(battery, "numpy")
         self.ev_mp = user_evaluators(battery, "mpmath")
         self.params_np = [np.asarray(self.values[s.name]) for s in self.ev_np.params]
-        with mp.workdps(WORKING_DIGITS):
-            self.T = (mp.pi / (2 * to_mpf("Omega", self.values["Omega"])) if window is None
-                      else to_mpf("window", window))
-        if not self.T > 0:
-            raise ValueError(f"the window must be > 0; got {describe(window)}")
         roots = [float(r) for f in self.ev_np.roots for r in np.atleast_1d(f(*self.params_np))]
         energies = [float(e) for e in self.ev_np.energies(*self.params_np)]
         self.low = min(energies)
@@ -57,6 +68,9 @@ class UserProblem(_Problem):
             self.omega0 = self.scale / 4
         self.h0 = np.array(self.ev_np.energy_matrix(*self.params_np), complex).reshape(4, 4)
         self.h = np.array(self.ev_np.hamiltonian(*self.params_np), complex).reshape(4, 4)
+        with mp.workdps(self.digits):
+            self.start_mp, self.start_rate_mp = self.zeta(mp.mpf(0))
+        self.start = float(self.start_mp)
 
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):

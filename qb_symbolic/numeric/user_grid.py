@@ -35,7 +35,7 @@ import numpy as np
 
 from .divided import exp_divided_differences
 from .stages import uniform_step
-from .user_numeric import NUMPY, PHASE_LIMIT, UserEvaluators, block_roots, figures
+from .user_numeric import NUMPY, PHASE_LIMIT, UserEvaluators, block_roots, figures, start_forms
 
 #: Quantities that need ``ad - bc`` (the second quadratic form).
 CONCURRENCE_QUANTITIES = ("coherence", "steering", "steerability", "concurrence")
@@ -156,8 +156,10 @@ SIGMA = np.array([[0, 0, 0, 1], [0, 0, -1, 0], [0, -1, 0, 0], [1, 0, 0, 0]], com
 
 
 def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout: tuple,
-               need_pair: bool, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """``<H0> - shift`` and (if ``need_pair``) ``ad - bc`` on the grid, each ``(P, N)``.
+               need_pair: bool, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray | None,
+                                                            np.ndarray]:
+    """``<H0> - shift`` and (if ``need_pair``) ``ad - bc`` on the grid, each ``(P, N)``,
+    and ``<H0>`` and its rate at t = 0 (each ``(P,)``).
 
     ``params`` broadcast to ``(P,)`` (one entry per parameter point); ``shift`` (``(P,)``,
     the lowest energy for the ergotropy) is taken off H0 before the quadratic form, since
@@ -180,12 +182,15 @@ def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout:
     K = np.conj(np.swapaxes(B, 1, 2)) @ (h0 - shift[:, None, None] * np.eye(4)) @ B
     A = np.conj(np.swapaxes(coarse, 2, 3)) @ (K[:, None] @ coarse)
     energy = (_packed(A) @ _monomials(phi)).reshape(P, C * S)[:, :N]
+    psi0 = (B @ c[:, :, None])[:, :, 0]
+    h = entries(ev.hamiltonian, params, P).reshape(P, 4, 4)
+    start = start_forms(psi0.T, h0.reshape(P, 16).T, h.reshape(P, 16).T, np)
     pair = None
     if need_pair:
         W = np.swapaxes(B, 1, 2) @ SIGMA @ B
         M = np.swapaxes(coarse, 2, 3) @ (W[:, None] @ coarse)
         pair = (_bilinear_form(M, phi) / 2).reshape(P, C * S)[:, :N]
-    return energy, pair
+    return energy, pair, start
 
 
 def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndarray,
@@ -213,8 +218,9 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
             energies = [np.broadcast_to(np.asarray(e, float), (count,))[:, None]
                         for e in ev.energies(*part)]
             low = np.min(np.concatenate(energies, axis=1), axis=1)
-            above, pair = grid_forms(ev, part, count, segment, need_pair, low)
-            found = figures(quantities, None, pair, energies, inv_t, NUMPY, above_ground=above)
+            above, pair, initial = grid_forms(ev, part, count, segment, need_pair, low)
+            found = figures(quantities, None, pair, energies, inv_t, NUMPY, above_ground=above,
+                            start=(initial[0][:, None], initial[1][:, None]))
             for q in quantities:
                 out[q][start:start + count, first:first + count_t] = found[q]
     return {q: np.broadcast_to(v.reshape(padded[:-1] + (N,)), shape) for q, v in out.items()}

@@ -130,18 +130,31 @@ def state_forms(psi, h0, lib) -> tuple:
     return energy, psi[0] * psi[3] - psi[1] * psi[2]
 
 
+def start_forms(psi0, h0, h, lib) -> tuple:
+    """``<H0>`` and its rate ``d<H0>/dt = i<[H, H0]> = 2 Im <psi|H0 H|psi>`` at t = 0
+    (``h0``, ``h`` row-major lists), for :func:`figures`' power."""
+    h0_psi = [sum(h0[4 * i + j] * psi0[j] for j in range(4)) for i in range(4)]
+    h_psi = [sum(h[4 * i + j] * psi0[j] for j in range(4)) for i in range(4)]
+    energy = lib.real(sum(lib.conj(psi0[i]) * h0_psi[i] for i in range(4)))
+    inner = sum(lib.conj(h0_psi[i]) * h_psi[i] for i in range(4))
+    return energy, 2 * lib.imag(inner)
+
+
 def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
-            above_ground=None) -> dict:
+            above_ground=None, start=None) -> dict:
     """Every quantity from ``<H0>``, ``ad - bc`` and the spectrum of H0 (``lib``: numpy or
     the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked.
-    ``above_ground`` may replace ``energy``: ``<H0> - E_min`` computed directly."""
+    ``above_ground`` may replace ``energy``: ``<H0> - E_min`` computed directly.
+    ``start``: ``<H0>`` and its rate at t = 0 (:func:`start_forms`); the power is then the
+    stored energy per time, ``(zeta(t) - zeta(0))/t``, and its limit at t = 0
+    (:func:`stored_power`)."""
     low, high = lib.min(energies), lib.max(energies)
     if above_ground is None:
         above_ground = energy - low
     ergotropy = lib.clip(above_ground, 0, high - low)
     table = {"energy": lambda: lib.clip(above_ground + low, low, high),
              "ergotropy": lambda: ergotropy,
-             "power": lambda: ergotropy * inv_t}
+             "power": lambda: stored_power(ergotropy, start, low, high, inv_t, lib)}
     if pair is not None:
         concurrence = lib.clip(2 * abs(pair), 0, 1)
         steering = lib.sqrt(1 + 2 * concurrence**2)
@@ -154,6 +167,7 @@ def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
 
 class _NumpyLib:
     real, conj, sqrt = staticmethod(np.real), staticmethod(np.conj), staticmethod(np.sqrt)
+    imag = staticmethod(np.imag)
     clip = staticmethod(np.clip)
 
     @staticmethod
@@ -163,6 +177,27 @@ class _NumpyLib:
     @staticmethod
     def max(values):
         return np.max(np.broadcast_arrays(*values), axis=0)
+
+
+def stored_power(ergotropy, start, low, high, inv_t, lib):
+    """The power: the energy stored since the start per unit time.
+
+    ``P(t) = (zeta(t) - zeta(0))/t = (Tr(rho(t) H0) - Tr(rho0 H0))/t`` (the passive energy
+    is constant, so both forms agree), and at ``t = 0`` its limit ``d<H0>/dt(0)``. For the
+    paper's start |dd>, the ground state of H0, ``zeta(0) = 0 = d zeta/dt(0)`` and this is
+    CONVENTIONS.md's ``P = zeta(t)/t``, ``P(0) = 0``; for a start that already holds
+    ergotropy (``|ud>``, a Gibbs state of an interacting H for a local H0) ``zeta(t)/t``
+    has no limit at ``t -> 0`` (it diverges as ``zeta(0)/t``), so the stored energy is what
+    is divided. ``start``: ``(<H0>, d<H0>/dt)`` at t = 0, or None for ``zeta(0) = 0``.
+    ``inv_t`` is ``1/t``, 0 at t = 0.
+    """
+    if start is None:
+        return ergotropy * inv_t
+    energy0, rate0 = start
+    initial = lib.clip(energy0 - low, 0, high - low)
+    if lib is NUMPY:
+        return np.where(inv_t > 0, (ergotropy - initial) * inv_t, rate0)
+    return rate0 if inv_t == 0 else (ergotropy - initial) * inv_t
 
 
 #: The numpy shim of :func:`figures`.
@@ -243,7 +278,9 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
         energies = [np.asarray(e, float) for e in ev.energies(*params)]
         inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
         energy, pair = state_forms(psi, h0, np)
-        found = figures(quantities, energy, pair, energies, inv_t, NUMPY)
+        h = [np.asarray(x, complex) for x in ev.hamiltonian(*params)]
+        start = start_forms(user_state(ev, params, np.zeros(()))[0], h0, h, np)
+        found = figures(quantities, energy, pair, energies, inv_t, NUMPY, start=start)
     unresolved = np.broadcast_to(~(phase <= PHASE_LIMIT), shape)
     out = {q: np.array(np.broadcast_to(v, shape), dtype=float) + 0.0 for q, v in found.items()}
     for q, v in out.items():

@@ -15,11 +15,12 @@ import mpmath as mp
 
 from ..core.values import to_mpf
 from .divided import exp_divided_differences_mp
-from .user_numeric import UserEvaluators, figures, state_forms, user_evaluators
+from .user_numeric import UserEvaluators, figures, start_forms, state_forms, user_evaluators
 
 
 class _MpLib:
     real, conj, sqrt = staticmethod(mp.re), staticmethod(mp.conj), staticmethod(mp.sqrt)
+    imag = staticmethod(mp.im)
     min, max = staticmethod(min), staticmethod(max)
 
     @staticmethod
@@ -84,6 +85,8 @@ def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str,
         energies = [mp.re(e) for e in ev.energies(*params)]
         inv_t = 1 / time if time > 0 else mp.mpf(0)
         energy, pair = state_forms(psi, h0, _MpLib)
-        found = figures(quantities, energy, pair, energies, inv_t, _MpLib)
+        start = start_forms(state_mp(ev, params, mp.mpf(0)), h0, list(ev.hamiltonian(*params)),
+                            _MpLib)
+        found = figures(quantities, energy, pair, energies, inv_t, _MpLib, start=start)
     with mp.workdps(digits):
         return {q: +mp.re(v) for q, v in found.items()}

@@ -9,8 +9,11 @@
   holds, holds only for a range or in part, or fails);
 * ``summary.md``, ``summary.json``: t_min, the largest ergotropy and the largest
   power of every parameter set of the paper's figures;
-* ``index.md``: what each file is, the claims (with the count of each status)
-  and the summary.
+* ``figures/thermal_*``, ``thermal_claims.md``, ``thermal_claims.json``: the thermal
+  Heisenberg battery of the second paper's setting (Ali et al., arXiv:2408.00133;
+  :mod:`qb_symbolic.paper.thermal_figures`, :mod:`qb_symbolic.paper.claims_thermal`);
+* ``index.md``: what each file is, the claims (with the count of each status),
+  the summary and the thermal battery's claims.
 
 It prints one progress line per step; the claims step prints
 :func:`qb_symbolic.paper.claims.headline`.
@@ -25,8 +28,11 @@ from pathlib import Path
 
 from ..numeric.charging import charging_time, max_power
 from .claims import evaluate_claims, headline, markdown_table, write_claims
+from .claims_common import ClaimResult
+from .claims_thermal import evaluate_thermal_claims, write_thermal_claims
 from .figures import DEFAULT_GAMMA, write_figures
 from .formulas import MASTER, write_document
+from .thermal_figures import write_thermal_figures
 
 #: Default output folder of ``qb-symbolic report``.
 DEFAULT_OUT = "qb_report"
@@ -85,13 +91,35 @@ def _summary_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _thermal_step(out: Path) -> tuple[list[tuple[str, str]], list[ClaimResult]]:
+    """Thermal figures into ``out/figures`` and the thermal claims; returns index entries and claims."""
+    entries = []
+    for figure in write_thermal_figures(out / "figures"):
+        entries += [(f"figures/{path.name}", figure.caption) for path in figure.files]
+    claims = evaluate_thermal_claims()
+    write_thermal_claims(out, claims)
+    entries += [("thermal_claims.md", "the thermal battery's statements (Ali et al. setting), decided"),
+                ("thermal_claims.json", "the same, machine-readable")]
+    return entries, claims
+
+
+def _thermal_section(claims: list[ClaimResult]) -> list[str]:
+    """The index's section on the thermal battery."""
+    return ["", "## Thermal battery (arXiv:2408.00133 setting)", "",
+            ("The Gibbs state of the Heisenberg battery H_B (XX, XY, XXZ, XYZ exchange, fields B + b and "
+             "B - b, DM strength D, KSEA strength K) at temperature T, its energy measured by the Zeeman "
+             "part H0; static values at t = 0 against T, D and K, and charging by Omega (sx1 + sx2) "
+             "(figures/thermal_*, thermal_claims.md)."), "",
+            f"{headline(claims)}.", "", markdown_table(claims)]
+
+
 def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = print,
                gamma: float = DEFAULT_GAMMA) -> Path:
     """Write everything into ``out``; returns the index file."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    steps = 5
+    steps = 6
     entries: list[tuple[str, str]] = []
 
     def step(i: int, text: str) -> float:
@@ -128,7 +156,13 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
     claims_headline = headline(claims)
     done(t0, f"{claims_headline}; wrote {md}")
 
-    t0 = step(4, "charging times and largest power for every figure's parameter set")
+    t0 = step(4, "the thermal battery (Ali et al. setting)")
+    thermal_entries, thermal_claims = _thermal_step(out)
+    entries += thermal_entries
+    done(t0, f"thermal battery: {headline(thermal_claims)}; wrote {len(thermal_entries) - 2} figure files "
+             f"and {out / 'thermal_claims.md'}")
+
+    t0 = step(5, "charging times and largest power for every figure's parameter set")
     rows = summary_rows(gamma)
     (out / "summary.md").write_text(_summary_markdown(rows))
     (out / "summary.json").write_text(json.dumps(rows, indent=1))
@@ -136,7 +170,7 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
                 ("summary.json", "the same, machine-readable")]
     done(t0, f"{len(rows)} parameter sets")
 
-    t0 = step(5, "writing the index")
+    t0 = step(6, "writing the index")
     index = out / "index.md"
     lines = ["# qb_symbolic report", "",
              ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
@@ -145,6 +179,7 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
     lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
     lines += ["", "## Claims", "", f"{claims_headline}.", "", markdown_table(claims), "",
               "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
+    lines += _thermal_section(thermal_claims)
     index.write_text("\n".join(lines))
     done(t0, f"{len(entries)} files listed")
     progress(f"report written to {out.resolve()} (index: {index}) in {time.perf_counter() - start:.1f} s")
