@@ -36,7 +36,7 @@ from qb_symbolic.core.symbols import SYMBOLS
 from qb_symbolic.export.latex import Formula, check_exact, tex
 from qb_symbolic.model.presets import MODELS
 from qb_symbolic.paper.formulas import MASTER, fragment, write_document
-from qb_symbolic.paper.sections import SECTION_KEYS, build, lam
+from qb_symbolic.paper.sections import DOCUMENT_KEYS, SECTION_KEYS, build, lam
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -242,7 +242,7 @@ def test_no_floats_anywhere() -> None:
             check_exact(expr)
     with pytest.raises(ValueError, match="floats"):
         tex(sp.Float("1.0") * SYMBOLS["Omega"])
-    for key in SECTION_KEYS:
+    for key in DOCUMENT_KEYS:
         maths = re.findall(r"\\begin\{align\*\}(.*?)\\end\{align\*\}", fragment(key), flags=re.DOTALL)
         assert maths
         for block in maths:
@@ -279,7 +279,7 @@ def test_master_document_compiles(compiled) -> None:
     packages = set(re.findall(r"\\usepackage(?:\[[^]]*\])?\{([^}]*)\}", source))
     allowed = {"geometry", "amsmath,amssymb,mathtools"}  # latex-base / latex-recommended
     assert packages <= allowed, packages
-    for key in SECTION_KEYS:
+    for key in DOCUMENT_KEYS:
         assert f"\\input{{{key}}}" in source
         assert (tex_path.parent / f"{key}.tex").read_text() == fragment(key)
 
@@ -304,7 +304,7 @@ def test_derivation_scripts_run_on_their_own(tmp_path, capsys) -> None:
     from qb_symbolic.paper.formulas import fragment_script
 
     scripts = sorted((ROOT / "derivations").glob("*.py"))
-    assert {s.stem for s in scripts} == set(SECTION_KEYS)
+    assert {s.stem for s in scripts} == set(DOCUMENT_KEYS)
     for script in scripts:
         assert f'fragment_script("{script.stem}", sys.argv[1:])' in script.read_text(), script
     alone = ROOT / "derivations" / "hamiltonian.py"
@@ -344,7 +344,7 @@ def test_latex_command(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert f"wrote {tmp_path / (MASTER + '.tex')}" in out
     assert sorted(p.name for p in tmp_path.glob("*.tex")) == sorted(
-        [f"{MASTER}.tex", *(f"{k}.tex" for k in SECTION_KEYS)])
+        [f"{MASTER}.tex", *(f"{k}.tex" for k in DOCUMENT_KEYS)])
     assert main(["latex", "--out", str(tmp_path / "x"), "--png", "nonsense"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("qb-symbolic: error: unknown section 'nonsense'") and "\n" not in err

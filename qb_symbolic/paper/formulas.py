@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..export.latex import PREAMBLE, Section
 from ..export.pdf import PDFLATEX_TIMEOUT, Compilation, compile_pdf
-from .sections import SECTION_KEYS, build
+from .sections import DOCUMENT_KEYS, build
 
 #: Name of the master document (without extension).
 MASTER = "qb_symbolic_formulas"
@@ -49,7 +49,7 @@ def write_fragment(key: str, out: Path | str) -> Path:
     return path
 
 
-def master_source(keys: tuple[str, ...] = SECTION_KEYS) -> str:
+def master_source(keys: tuple[str, ...] = DOCUMENT_KEYS) -> str:
     """The master document, ``\\input``-ing the fragments ``<key>.tex``."""
     inputs = "\n".join(f"\\input{{{key}}}" for key in keys)
     return (
@@ -73,11 +73,11 @@ def write_document(out: Path | str, compile: bool = True,
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for number, key in enumerate(SECTION_KEYS, start=1):
+    for number, key in enumerate(DOCUMENT_KEYS, start=1):
         started = time.perf_counter()
         path = write_fragment(key, out)
         if progress is not None:
-            progress(f"[{number}/{len(SECTION_KEYS)}] derived {key}: wrote {path.name} "
+            progress(f"[{number}/{len(DOCUMENT_KEYS)}] derived {key}: wrote {path.name} "
                      f"({time.perf_counter() - started:.1f} s)")
     tex = out / f"{MASTER}.tex"
     tex.write_text(master_source())
@@ -92,7 +92,7 @@ def write_document(out: Path | str, compile: bool = True,
 
 def sections() -> list[Section]:
     """Every section of the document, in order."""
-    return [build(key) for key in SECTION_KEYS]
+    return [build(key) for key in DOCUMENT_KEYS]
 
 
 def snippet_png(section: str, out: Path | str, dpi: int = 200) -> Path:
@@ -148,7 +148,7 @@ def snippet_png(section: str, out: Path | str, dpi: int = 200) -> Path:
 
 
 #: Sections a snippet can show.
-SNIPPET_KEYS = (*SECTION_KEYS, *(f"ergotropy-{m}" for m in ("parallel", "ising", "xxz", "xyz", "general")))
+SNIPPET_KEYS = (*DOCUMENT_KEYS, *(f"ergotropy-{m}" for m in ("parallel", "ising", "xxz", "xyz", "general")))
 
 
 def check_snippet(section: str) -> None:

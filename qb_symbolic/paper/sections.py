@@ -75,9 +75,11 @@ from .sections_structure import (
     hamiltonian_section,
     quadratic_pieces,
 )
+from .sections_thermal import thermal_section
 
 __all__ = [
     "BUILDERS",
+    "DOCUMENT_KEYS",
     "MODEL_TITLES",
     "SECTION_KEYS",
     "C_fn",
@@ -138,8 +140,14 @@ SECTION_KEYS = (
     "coherence_steering",
 )
 
+#: Every section of the formulas document: the first paper's, then the thermal battery's
+#: (:mod:`qb_symbolic.paper.sections_thermal`, claims about the ``gibbs-xyz`` battery,
+#: checked by tests/test_thermal_latex.py).
+DOCUMENT_KEYS = (*SECTION_KEYS, "thermal")
+
 #: Builders by section key.
 BUILDERS: dict[str, Callable[[], Section]] = {
+    "thermal": thermal_section,
     "hamiltonian": hamiltonian_section,
     "eigenvalues": eigenvalues_section,
     "evolved_state": evolved_state_section,
@@ -153,5 +161,5 @@ BUILDERS: dict[str, Callable[[], Section]] = {
 def build(key: str) -> Section:
     """Derive one section (cached: the derivations take a few seconds)."""
     if key not in BUILDERS:
-        raise ValueError(f"unknown section {key!r}; choose from {', '.join(SECTION_KEYS)}")
+        raise ValueError(f"unknown section {key!r}; choose from {', '.join(DOCUMENT_KEYS)}")
     return BUILDERS[key]()
