@@ -16,6 +16,7 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
+from .cli_battery import add_user_battery, battery_label, user_battery
 from .cli_table import scan_progress, table
 from .core.symbols import PARAMETERS
 
@@ -83,49 +84,6 @@ def _add_parameters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _add_user_battery(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--hamiltonian", default=None, metavar="TEXT",
-                        help="a battery of your own, e.g. 'B*(ZI + IZ) + J*(XX + YY)' "
-                        "(two-letter Pauli labels, cell 1 first); replaces --model")
-    parser.add_argument("--h0", default=None, metavar="TEXT",
-                        help="with --hamiltonian: the battery Hamiltonian H0 "
-                        "(default omega0*(ZI + IZ))")
-    parser.add_argument("--initial", default="dd",
-                        help="with --hamiltonian: uu, ud, du, dd, phi+, phi-, psi+ or psi- "
-                        "(default dd), or thermal: the Gibbs state of H0 at inverse "
-                        "temperature beta (give --set beta=...)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="with --hamiltonian: a parameter value (repeat for each)")
-
-
-def _user_battery(args: argparse.Namespace):
-    """The battery of --hamiltonian and the values of --set, or (None, {})."""
-    if args.hamiltonian is None:
-        for flag, value in (("--h0", args.h0), ("--set", args.set)):
-            if value:
-                raise ValueError(f"{flag} needs --hamiltonian")
-        return None, {}
-    from .model.presets import Battery
-
-    clash = [n for n in PARAMETERS
-             if getattr(args, n) is not None]
-    if clash or args.model != "general":
-        raise ValueError("--hamiltonian replaces --model and its parameters: give values "
-                         "with --set NAME=VALUE")
-    values = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--set takes NAME=VALUE; got {item!r}")
-        values[name.strip()] = value.strip()
-    initial = args.initial
-    if initial == "thermal":
-        from .symbolic.mixed_states import thermal_state
-
-        initial = thermal_state(args.h0 if args.h0 is not None else "omega0*(ZI + IZ)")
-    return Battery.from_string(args.hamiltonian, H0=args.h0, initial=initial), values
-
-
 def _params(args: argparse.Namespace) -> dict[str, Any]:
     return {n: getattr(args, n) for n in PARAMETERS}
 
@@ -155,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("quantity", help="energy, ergotropy, power, coherence, steering, "
                         "steerability or concurrence")
     _add_parameters(p_eval)
-    _add_user_battery(p_eval)
+    add_user_battery(p_eval)
     p_eval.add_argument("--t", type=_times, required=True, help="T1,T2,... or start:stop:count")
     p_eval.add_argument("--digits", type=int, default=None,
                         help="evaluate with mpmath at this many digits (values as strings in JSON)")
@@ -164,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("max-power", "time and value of the largest power in the window")):
         p = sub.add_parser(name, help=text)
         _add_parameters(p)
-        _add_user_battery(p)
+        add_user_battery(p)
         p.add_argument("--window", type=_number, default=None,
                        help="end T of the window [0, T] (a time; default pi/(2 Omega))")
     p_latex = sub.add_parser("latex", help="write the LaTeX derivations and the formulas PDF")
@@ -172,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_latex.add_argument("--no-pdf", action="store_true", help="write .tex only, do not run pdflatex")
     p_latex.add_argument("--png", metavar="SECTION", default=None,
                          help="also render one section (e.g. ergotropy-ising) as a cropped PNG")
-    _add_user_battery(p_latex)
+    add_user_battery(p_latex)
     p_latex.set_defaults(model="general", **dict.fromkeys(PARAMETERS))
     p_fig = sub.add_parser("figures", help="the paper's Figs. 2-7 as PNG and PDF")
     p_fig.add_argument("--out", default="qb_figures", help="output folder (default ./qb_figures)")
@@ -222,7 +180,7 @@ def _run_latex(args: argparse.Namespace) -> str:
 
     from .paper.formulas import MASTER, check_snippet, snippet_png, write_document
 
-    if args.hamiltonian is not None:
+    if args.hamiltonian is not None or args.gibbs is not None:
         return _run_model_latex(args)
     if args.png:
         check_snippet(args.png)
@@ -246,7 +204,10 @@ def _run_model_latex(args: argparse.Namespace) -> str:
     if args.png:
         raise ValueError("--png renders a section of the paper's document; leave it out with "
                          "--hamiltonian")
-    battery, values = _user_battery(args)
+    if args.gibbs is not None:
+        raise ValueError("the thermal batteries' formulas are the section 'thermal' of the "
+                         "document `qb-symbolic latex` writes (one page: --png thermal)")
+    battery, values = user_battery(args)
     if values:
         battery = battery.substitute(**values)
     tex, compiled = write_model_document(battery, args.out, compile=not args.no_pdf)
@@ -263,7 +224,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     from .numeric.evaluate import check_quantity, evaluate
 
     check_quantity(args.quantity)
-    battery, user_values = _user_battery(args)
+    battery, user_values = user_battery(args)
     given = _params(args)
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
@@ -272,7 +233,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
         values = evaluate(args.quantity, times, battery=battery, digits=args.digits,
                           **user_values)
         resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
-        model = f"user: {args.hamiltonian}"
+        model = battery_label(args)
     else:
         values = evaluate(args.quantity, times, model=args.model, digits=args.digits, **given)
         resolved, model = _resolved(args.model, given), args.model
@@ -291,7 +252,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
 
 def _search(args: argparse.Namespace, search) -> tuple[Any, str, dict[str, float]]:
     """Run ``charging_time`` or ``max_power`` on the preset or the --hamiltonian battery."""
-    battery, user_values = _user_battery(args)
+    battery, user_values = user_battery(args)
     if battery is None:
         result = search(args.model, window=args.window, progress=scan_progress(),
                         **_params(args))
@@ -299,7 +260,7 @@ def _search(args: argparse.Namespace, search) -> tuple[Any, str, dict[str, float
     result = search(battery=battery, window=args.window, progress=scan_progress(),
                     **user_values)
     resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
-    return result, f"user: {args.hamiltonian}", resolved
+    return result, battery_label(args), resolved
 
 
 def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:

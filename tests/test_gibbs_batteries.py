@@ -302,3 +302,30 @@ def test_cli_negative_beta_is_one_line_without_traceback():
     assert proc.returncode != 0 and proc.stdout == ""
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "beta" in proc.stderr, proc.stderr
+
+
+def test_cli_gibbs_battery(capsys):
+    """``--gibbs xxz --set ...`` evaluates the preset (checked against brute force) and
+    refuses what does not belong with it, in one line each."""
+    from qb_symbolic.cli import main
+
+    p = {"B": 1.0, "b": 0.25, "J": 1.0, "Jz": 0.5, "D": 0.5, "K": 0.0, "Omega": 1.0, "beta": 2.0}
+    argv = ["eval", "ergotropy", "--gibbs", "xxz", "--t", "0.7", "--json"]
+    argv += [f"--set={n}={v}" for n, v in p.items() if n in ("b", "Jz", "D", "beta")]
+    assert main(argv) == 0
+    import json
+
+    printed = json.loads(capsys.readouterr().out)
+    rho0 = _gibbs(_battery_hamiltonian("xxz", p), p["beta"])[0]
+    H = _battery_hamiltonian("xxz", p) + p["Omega"] * (_op("XI") + _op("IX"))
+    U = _propagator(H, 0.7)
+    assert abs(printed["values"][0] - _ergotropy(U @ rho0 @ U.conj().T, _zeeman(p))) < 1e-12
+    assert printed["model"] == "gibbs: xxz" and printed["params"]["beta"] == 2.0
+    for bad, message in ((["--set", "Jx=1"], "unknown parameter 'Jx'"),
+                         (["--initial", "ud"], "--gibbs is a whole battery"),
+                         (["--Omega", "2"], "replace --model")):
+        assert main(["eval", "ergotropy", "--gibbs", "xxz", "--t", "1", *bad]) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and "\n" not in err, err
+    assert main(["latex", "--gibbs", "xx", "--out", "unused"]) == 2
+    assert "section 'thermal'" in capsys.readouterr().err
