@@ -18,6 +18,7 @@ report; ``cli``: the ``qb-symbolic`` command.
 """
 
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
+from .model.chain import chain
 from .model.presets import MODELS, Battery
 from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
@@ -61,6 +62,7 @@ __all__ = [
     "bell_diagonal_state",
     "beta",
     "block_decomposition",
+    "chain",
     "charging_time",
     "coherence_of_state",
     "concurrence_of_pure_state",

@@ -260,11 +260,19 @@ def evaluate_many(
     if isinstance(quantities, str):
         quantities = (quantities,)
     mixed = getattr(battery, "model", None) == "user" and battery.mixed
-    quantities = tuple(q if mixed else check_quantity(q) for q in quantities)
+    special = mixed or getattr(battery, "model", None) == "chain"  # their own quantity lists
+    quantities = tuple(q if special else check_quantity(q) for q in quantities)
     precise = digits is not None
     if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
                     or not 1 <= digits <= MAX_DIGITS):
         raise ValueError(f"digits must be a positive integer (1 to {MAX_DIGITS}); got {describe(digits)}")
+    if getattr(battery, "model", None) == "chain":
+        if precise:
+            raise ValueError("digits= is not available for chains yet (dense float "
+                             "diagonalisation per sector)")
+        from .chain_numeric import evaluate_chain
+
+        return evaluate_chain(battery, quantities, t, values)
     if mixed:
         from .mixed_numeric import evaluate_mixed
 

@@ -1,0 +1,165 @@
+"""Numbers for chain batteries: dense diagonalisation of each populated symmetry sector.
+
+For each parameter point the sector Hamiltonians ``H_a = sum_g c_g(params) M_g^a`` (one
+precomputed sector matrix per distinct coefficient ``c_g``) are diagonalised once
+(``numpy.linalg.eigh``); then for all times at once
+
+    ``psi_a(t) = V_a exp(-i E_a t) V_a^dag psi_a(0)``,
+    ``<H0>(t) = sum_ab psi_a(t)^dag H0_ab psi_b(t)``
+
+(H0 may couple sectors: the global flip maps ``sum sz_i`` to its negative). Pure start:
+``ergotropy = <H0> - E_min(H0)`` with ``E_min = -N |h|`` for the uniform site term
+``h . sigma`` of H0; ``power = (zeta(t) - zeta(0))/t``, ``P(0) = zeta'(0)`` (the stored
+energy per time, :func:`qb_symbolic.numeric.user_numeric.stored_power`); per-cell values
+are totals divided by N (CONVENTIONS.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..core.values import real_array
+from ..model.chain import ChainBattery
+from ..symbolic.chain_sectors import Sectors, chain_sectors, operator_terms
+
+#: What a chain answers.
+CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell")
+
+
+#: Set bits of every byte (parity of a masked state, byte by byte).
+_ONES = np.array([x.bit_count() for x in range(256)])
+
+
+def apply_string(label: str, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``P|s> = phase |t>`` for an N-letter Pauli string (site 1 = most significant bit,
+    bit 0 = up): X flips, Z gives (-1)^bit, Y = i X Z."""
+    N = len(label)
+    xmask = sum(1 << (N - 1 - i) for i, c in enumerate(label) if c in "XY")
+    zmask = sum(1 << (N - 1 - i) for i, c in enumerate(label) if c in "ZY")
+    masked = states & zmask
+    count = sum(_ONES[(masked >> (8 * k)) & 255] for k in range((N + 7) // 8))
+    phase = (1j ** label.count("Y")) * (-1.0) ** count
+    return states ^ xmask, phase
+
+
+def _lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
+    column = np.full(2**N, -1)
+    value = np.zeros(2**N)
+    column[sector.states] = sector.columns
+    value[sector.states] = sector.values
+    return column, value
+
+
+def sector_matrix(labels: Sequence[tuple[str, complex]], a, b, N: int, lookup_b=None) -> np.ndarray:
+    """``B_b^dag (sum_k w_k P_k) B_a`` for Pauli strings ``P_k`` with numeric weights."""
+    column_b, value_b = lookup_b if lookup_b is not None else _lookup(b, N)
+    out = np.zeros((b.dim, a.dim), complex)
+    for label, weight in labels:
+        target, phase = apply_string(label, a.states)
+        hit = column_b[target] >= 0
+        np.add.at(out, (column_b[target[hit]], a.columns[hit]),
+                  weight * phase[hit] * a.values[hit] * value_b[target[hit]])
+    return out
+
+
+@dataclass(frozen=True)
+class ChainSystem:
+    """Everything a chain's numbers need, per parameter point only the coefficients."""
+
+    sectors: Sectors
+    coefficients: tuple[Any, ...]  # generated functions of the parameters, one per group
+    hamiltonian: tuple[tuple[np.ndarray, ...], ...]  # [group][sector] matrix
+    energy_coefficients: tuple[Any, ...]
+    energy_blocks: tuple[dict[tuple[int, int], np.ndarray], ...]
+    site_energy: Any  # |h| of H0's site term, as a function of the parameters
+
+
+def _groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, complex]]]]:
+    """Pauli strings grouped by coefficient up to a numeric factor (``J(1+gamma)``...)."""
+    groups: dict[sp.Expr, list[tuple[str, complex]]] = {}
+    for label, c in terms.items():
+        number, rest = sp.expand(c).as_coeff_Mul()
+        groups.setdefault(rest, []).append((label, complex(number)))
+    return list(groups.items())
+
+
+@cache
+def chain_system(battery: ChainBattery) -> ChainSystem:
+    sectors = chain_sectors(battery)
+    N, params = battery.N, battery.parameters
+    lookups = [_lookup(s, N) for s in sectors.sectors]
+    groups = _groups(operator_terms(battery))
+    hamiltonian = tuple(tuple(sector_matrix(labels, s, s, N, lookups[k])
+                              for k, s in enumerate(sectors.sectors)) for _, labels in groups)
+    energy_groups = _groups(operator_terms(battery, energy=True))
+    pairs = [(a, b) for a in range(len(sectors.sectors)) for b in range(len(sectors.sectors))]
+    energy_blocks = tuple({(a, b): sector_matrix(labels, sectors.sectors[b], sectors.sectors[a], N,
+                                                 lookups[a]) for a, b in pairs}
+                          for _, labels in energy_groups)
+    lam = lambda exprs: tuple(sp.lambdify(params, e, "numpy") for e in exprs)
+    site = dict(battery.energy_site)
+    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
+    return ChainSystem(sectors, lam([g for g, _ in groups]), hamiltonian,
+                       lam([g for g, _ in energy_groups]), energy_blocks,
+                       sp.lambdify(params, norm, "numpy"))
+
+
+def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int) -> dict:
+    """Energy, ergotropy, power (and per cell) at one parameter point, all times."""
+    states, states0 = [], []
+    weights = [complex(f(*values)) for f in system.coefficients]
+    for k, c0 in enumerate(system.sectors.components):
+        H = sum(w * system.hamiltonian[g][k] for g, w in enumerate(weights))
+        E, V = np.linalg.eigh((H + H.conj().T) / 2)
+        alpha = V.conj().T @ c0
+        states.append(V @ (np.exp(-1j * np.outer(E, t)) * alpha[:, None]))
+        states0.append((c0, H))
+    h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
+    energy = np.zeros(t.shape)
+    rate = 0.0
+    for (a, b) in system.energy_blocks[0] if system.energy_blocks else ():
+        block = sum(w * blocks[(a, b)] for w, blocks in zip(h0_weights, system.energy_blocks))
+        energy = energy + np.real(np.sum(states[a].conj() * (block @ states[b]), axis=0))
+        (ca, _), (cb, Hb) = states0[a], states0[b]
+        rate += 2 * np.imag(np.conj(ca) @ block @ (Hb @ cb))
+    low = -N * float(system.site_energy(*values))
+    zeta = np.clip(energy - low, 0, 2 * N * float(system.site_energy(*values)))
+    inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
+    power = np.where(t > 0, (zeta - zeta[0]) * inv_t, rate)  # t[0] = 0 (evaluate_chain)
+    return {"energy": energy, "ergotropy": zeta, "power": power,
+            "ergotropy_per_cell": zeta / N, "power_per_cell": power / N}
+
+
+def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
+                   values: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The quantities on the broadcast of ``t`` and the parameter arrays (one
+    diagonalisation per distinct parameter point)."""
+    unknown = [q for q in quantities if q not in CHAIN_QUANTITIES]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not available for a chain yet; available: "
+                         f"{', '.join(CHAIN_QUANTITIES)}")
+    resolved = battery.values_for(values)
+    arrays = [real_array(n, resolved[n]) for n in battery.names]
+    times = real_array("t", t)
+    if np.any(times < 0):
+        raise ValueError("times must be >= 0")
+    shape = np.broadcast_shapes(times.shape, *(a.shape for a in arrays))
+    system = chain_system(battery)
+    flat_t = np.broadcast_to(times, shape).reshape(-1)
+    stacked = np.stack([np.broadcast_to(a, shape).reshape(-1) for a in arrays] or
+                       [np.zeros(flat_t.size)], axis=1)
+    points, which = np.unique(stacked, axis=0, return_inverse=True)
+    out = {q: np.empty(flat_t.size) for q in quantities}
+    for k, point in enumerate(points):
+        here = np.flatnonzero(which.reshape(-1) == k)
+        found = _point(system, list(point[:len(arrays)]), np.concatenate([[0.0], flat_t[here]]),
+                       battery.N)
+        for q in quantities:
+            out[q][here] = found[q][1:]
+    return {q: v.reshape(shape) for q, v in out.items()}
