@@ -49,7 +49,7 @@ def user_battery(args: argparse.Namespace):
         return None, {}
     clash = [n for n in PARAMETERS if getattr(args, n, None) is not None]
     if clash or getattr(args, "model", "general") != "general":
-        raise ValueError("--hamiltonian and --gibbs replace --model and its parameters: give "
+        raise ValueError("--hamiltonian (or --gibbs) replaces --model and its parameters: give "
                          "values with --set NAME=VALUE")
     values = _set_values(args.set)
     if gibbs is not None:

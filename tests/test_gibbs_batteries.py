@@ -323,7 +323,7 @@ def test_cli_gibbs_battery(capsys):
     assert printed["model"] == "gibbs: xxz" and printed["params"]["beta"] == 2.0
     for bad, message in ((["--set", "Jx=1"], "unknown parameter 'Jx'"),
                          (["--initial", "ud"], "--gibbs is a whole battery"),
-                         (["--Omega", "2"], "replace --model")):
+                         (["--Omega", "2"], "replaces --model")):
         assert main(["eval", "ergotropy", "--gibbs", "xxz", "--t", "1", *bad]) == 2
         err = capsys.readouterr().err.strip()
         assert message in err and "\n" not in err, err
