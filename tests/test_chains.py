@@ -203,3 +203,44 @@ def test_sector_matrix_is_the_restriction():
 def test_bad_chain_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("model", ["ising", "xxz", "xyz"])
+def test_charging_of_two_sites_is_the_two_qubit_one(model):
+    v = {"J": 0.8, "D": 1.1, "Omega": 1.0, "omega0": 1.0, "gamma": 0.4, "Delta": 2.0}
+    v = {k: x for k, x in v.items() if k not in qb.MODELS[model].fixed}
+    chain = qb.chain(2, model)
+    for search in (qb.charging_time, qb.max_power):
+        ours, closed = search(battery=chain, window=4, **v), search(model, window=4, **v)
+        assert abs(float(ours.value) - float(closed.value)) < 1e-12
+        assert abs(float(ours.t) - float(closed.t)) < 1e-6  # a flat maximum: sqrt(eps) in t
+
+
+def test_charging_of_a_ring_against_a_dense_scan():
+    """N = 6 ring: t_min and P_max against a 200001-point scan of the brute-force curve."""
+    rng = random.Random(SEED + 66)
+    v = _random_values(rng)
+    battery = qb.chain(6, "general", periodic=True)
+    t = np.linspace(0, 3, 200001)
+    zeta = _ergotropy(6, True, v, t)
+    power = np.where(t > 0, zeta / np.where(t > 0, t, 1), 0.0)
+    found = qb.charging_time(battery=battery, window=3, **v)
+    best = qb.max_power(battery=battery, window=3, **v)
+    assert abs(float(found.value) - zeta.max()) < 1e-8 and abs(float(found.t) - t[zeta.argmax()]) < 3e-5
+    assert abs(float(best.value) - power.max()) < 1e-8 and abs(float(best.t) - t[power.argmax()]) < 3e-5
+
+
+def test_parallel_chain_charging_by_hand():
+    """J = D = 0: zeta = 2 N omega0 sin^2(Omega t): full charge at pi/(2 Omega); the power
+    2 N omega0 sin^2(x)/x (x = Omega t, times Omega) peaks where tan x = 2x, x = 1.16556..."""
+    import mpmath as mp
+
+    x = mp.findroot(lambda y: mp.tan(y) - 2 * y, 1.16)
+    for N in (3, 7):
+        battery = qb.chain(N, "parallel")
+        found = qb.charging_time(battery=battery, window=2, Omega=1.5, omega0=0.7)
+        assert found.full_charge and abs(float(found.t) - mp.pi / 3) < 1e-7
+        best = qb.max_power(battery=battery, window=2, Omega=1.5, omega0=0.7)
+        expected = 2 * N * 0.7 * 1.5 * mp.sin(x) ** 2 / x
+        assert abs(float(best.value) - float(expected)) < 1e-12
+        assert abs(float(best.t) - float(x / 1.5)) < 1e-6

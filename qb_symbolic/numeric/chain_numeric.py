@@ -110,28 +110,55 @@ def chain_system(battery: ChainBattery) -> ChainSystem:
                        sp.lambdify(params, norm, "numpy"))
 
 
-def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int) -> dict:
-    """Energy, ergotropy, power (and per cell) at one parameter point, all times."""
-    states, states0 = [], []
+@dataclass(frozen=True)
+class Spectral:
+    """One parameter point diagonalised: ``energy(t)`` for any times, the rate
+    ``d<H0>/dt`` at t = 0, the lowest energy of H0 and the capacity ``2 N |h|``."""
+
+    eigen: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # (E, V, V^dag psi0) per sector
+    blocks: dict[tuple[int, int], np.ndarray]
+    rate0: float
+    low: float
+    capacity: float
+
+    def energy(self, t: np.ndarray) -> np.ndarray:
+        states = [V @ (np.exp(-1j * np.outer(E, t)) * alpha[:, None]) for E, V, alpha in self.eigen]
+        out = np.zeros(np.shape(t))
+        for (a, b), block in self.blocks.items():
+            out = out + np.real(np.sum(states[a].conj() * (block @ states[b]), axis=0))
+        return out
+
+    def ergotropy(self, t: np.ndarray) -> np.ndarray:
+        return np.clip(self.energy(t) - self.low, 0, self.capacity)
+
+
+def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
+    """Diagonalise every populated sector at one parameter point."""
     weights = [complex(f(*values)) for f in system.coefficients]
+    eigen, hamiltonians = [], []
     for k, c0 in enumerate(system.sectors.components):
         H = sum(w * system.hamiltonian[g][k] for g, w in enumerate(weights))
         E, V = np.linalg.eigh((H + H.conj().T) / 2)
-        alpha = V.conj().T @ c0
-        states.append(V @ (np.exp(-1j * np.outer(E, t)) * alpha[:, None]))
-        states0.append((c0, H))
+        eigen.append((E, V, V.conj().T @ c0))
+        hamiltonians.append(H)
     h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
-    energy = np.zeros(t.shape)
-    rate = 0.0
+    blocks, rate = {}, 0.0
     for (a, b) in system.energy_blocks[0] if system.energy_blocks else ():
-        block = sum(w * blocks[(a, b)] for w, blocks in zip(h0_weights, system.energy_blocks))
-        energy = energy + np.real(np.sum(states[a].conj() * (block @ states[b]), axis=0))
-        (ca, _), (cb, Hb) = states0[a], states0[b]
-        rate += 2 * np.imag(np.conj(ca) @ block @ (Hb @ cb))
-    low = -N * float(system.site_energy(*values))
-    zeta = np.clip(energy - low, 0, 2 * N * float(system.site_energy(*values)))
+        block = sum(w * group[(a, b)] for w, group in zip(h0_weights, system.energy_blocks))
+        blocks[(a, b)] = block
+        ca, cb = system.sectors.components[a], system.sectors.components[b]
+        rate += 2 * float(np.imag(np.conj(ca) @ block @ (hamiltonians[b] @ cb)))
+    h = float(system.site_energy(*values))
+    return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
+
+
+def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int) -> dict:
+    """Energy, ergotropy, power (and per cell) at one parameter point, all times."""
+    found = spectral(system, values, N)
+    energy = found.energy(t)
+    zeta = np.clip(energy - found.low, 0, found.capacity)
     inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
-    power = np.where(t > 0, (zeta - zeta[0]) * inv_t, rate)  # t[0] = 0 (evaluate_chain)
+    power = np.where(t > 0, (zeta - zeta[0]) * inv_t, found.rate0)  # t[0] = 0 (evaluate_chain)
     return {"energy": energy, "ergotropy": zeta, "power": power,
             "ergotropy_per_cell": zeta / N, "power_per_cell": power / N}
 

@@ -348,6 +348,10 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
         For bad parameters, ``Omega = 0`` without a window, a window that is not
         finite and ``> 0``, or one needing more than ``MAX_GRID_POINTS`` points.
     """
+    if getattr(battery, "model", None) == "chain":
+        from .chain_charging import chain_charging
+
+        return chain_charging(battery, "ergotropy", window, params)
     problem, model = _problem(model, window, battery, params)
     value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
     full = bool(abs(value - problem.scale) <= mp.mpf(10) ** -30 * problem.scale)
@@ -369,6 +373,10 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     stored energy per time (:func:`qb_symbolic.numeric.user_numeric.stored_power`), which
     is ``zeta/t`` for the paper's start. Parameters as for :func:`charging_time`.
     """
+    if getattr(battery, "model", None) == "chain":
+        from .chain_charging import chain_charging
+
+        return chain_charging(battery, "power", window, params)
     problem, model = _problem(model, window, battery, params)
     first = float(problem.T) / (problem.grid_size() - 1)
     target = _power_target(problem, first)
