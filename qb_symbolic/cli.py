@@ -102,6 +102,11 @@ def _digits(value: mp.mpf, n: int = 40) -> str:
     return mp.nstr(value, n, strip_zeros=False)
 
 
+def _shown_digits(result: Any) -> int:
+    """40 digits from the mpmath refinement; a chain's search runs in double precision."""
+    return 16 if result.model == "chain" else 40
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="qb-symbolic",
@@ -111,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_eval = sub.add_parser("eval", help="evaluate a quantity at given times")
     p_eval.add_argument("quantity", help="energy, ergotropy, power, coherence, steering, "
-                        "steerability or concurrence")
+                        "steerability or concurrence; mixed starts also capacity, "
+                        "incoherent_ergotropy, ...; chains also ergotropy_per_cell, "
+                        "power_per_cell")
     _add_parameters(p_eval)
     add_user_battery(p_eval)
     p_eval.add_argument("--t", type=_times, required=True, help="T1,T2,... or start:stop:count")
@@ -180,6 +187,9 @@ def _run_latex(args: argparse.Namespace) -> str:
 
     from .paper.formulas import MASTER, check_snippet, snippet_png, write_document
 
+    if args.chain is not None:
+        raise ValueError("the formulas document is for two-qubit batteries; chains have no "
+                         "closed forms beyond N = 2 yet")
     if args.hamiltonian is not None or args.gibbs is not None:
         return _run_model_latex(args)
     if args.png:
@@ -223,8 +233,9 @@ def _run_model_latex(args: argparse.Namespace) -> str:
 def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     from .numeric.evaluate import check_quantity, evaluate
 
-    check_quantity(args.quantity)
     battery, user_values = user_battery(args)
+    if battery is None or not (getattr(battery, "mixed", False) or battery.model == "chain"):
+        check_quantity(args.quantity)  # mixed starts and chains check their own lists
     given = _params(args)
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
@@ -275,8 +286,8 @@ def _run_tmin(args: argparse.Namespace) -> dict[str, Any]:
         "full_charge": bool(result.full_charge),
         "capacity": _number_out(result.capacity),
         "t_min_exact": None if result.t_exact is None else str(result.t_exact),
-        "t_min_digits": _digits(result.t),
-        "ergotropy_max_digits": _digits(result.value),
+        "t_min_digits": _digits(result.t, _shown_digits(result)),
+        "ergotropy_max_digits": _digits(result.value, _shown_digits(result)),
         "window": _number_out(result.window[1]),
         "at_window_end": result.at_window_end,
         "grid_points": result.grid_points,
@@ -294,8 +305,8 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
         "t": _number_out(result.t),
         "power_max": _number_out(result.value),
         "t_exact": None if result.t_exact is None else str(result.t_exact),
-        "t_digits": _digits(result.t),
-        "power_max_digits": _digits(result.value),
+        "t_digits": _digits(result.t, _shown_digits(result)),
+        "power_max_digits": _digits(result.value, _shown_digits(result)),
         "window": _number_out(result.window[1]),
         "at_window_end": result.at_window_end,
         "grid_points": result.grid_points,

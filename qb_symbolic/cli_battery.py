@@ -25,6 +25,10 @@ def add_user_battery(parser: argparse.ArgumentParser) -> None:
                         "state of (B+b) ZI + (B-b) IZ + exchange + D (XY - YX) + K (XY + YX) "
                         "at beta, energy by the Zeeman part, charged by Omega (XI + IX); "
                         "values by --set (defaults B=1, b=0, J=Jx=Jy=Jz=1, D=K=0, Omega=1, beta=1)")
+    parser.add_argument("--chain", type=int, default=None, metavar="N",
+                        help="N cells: the --model's bond term on every bond, Omega X on every "
+                        "site, from |d...d> (parameters as for --model)")
+    parser.add_argument("--periodic", action="store_true", help="with --chain: a ring")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with --hamiltonian or --gibbs: a parameter value (repeat for each)")
 
@@ -39,8 +43,28 @@ def _set_values(items: list[str]) -> dict[str, str]:
     return values
 
 
+def _chain(args: argparse.Namespace):
+    """``--chain N [--periodic]`` with the --model and its parameter options."""
+    from .model.chain import chain
+
+    if args.hamiltonian is not None or getattr(args, "gibbs", None) is not None or args.set:
+        raise ValueError("--chain takes --model and its parameters (--D 1 ...), not "
+                         "--hamiltonian, --gibbs or --set")
+    battery = chain(args.chain, args.model, periodic=args.periodic)
+    given = {n: getattr(args, n) for n in PARAMETERS if getattr(args, n, None) is not None}
+    fixed = [n for n in given if n not in battery.names]
+    if fixed:
+        raise ValueError(f"--{fixed[0]} is fixed by --model {args.model} (its parameters: "
+                         f"{', '.join(battery.names)})")
+    return battery, given
+
+
 def user_battery(args: argparse.Namespace):
-    """The battery of --hamiltonian or --gibbs and the values of --set, or (None, {})."""
+    """The battery of --hamiltonian, --gibbs or --chain and its values, or (None, {})."""
+    if getattr(args, "chain", None) is not None:
+        return _chain(args)
+    if getattr(args, "periodic", False):
+        raise ValueError("--periodic needs --chain N")
     gibbs = getattr(args, "gibbs", None)
     if args.hamiltonian is None and gibbs is None:
         for flag, value in (("--h0", args.h0), ("--set", args.set)):
@@ -71,6 +95,8 @@ def user_battery(args: argparse.Namespace):
 
 def battery_label(args: argparse.Namespace) -> str:
     """How the output names the battery."""
+    if getattr(args, "chain", None) is not None:
+        return f"chain: {args.chain} cells, {'ring' if args.periodic else 'open'}, {args.model}"
     if getattr(args, "gibbs", None) is not None:
         return f"gibbs: {args.gibbs}"
     return f"user: {args.hamiltonian}"

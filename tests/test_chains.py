@@ -244,3 +244,30 @@ def test_parallel_chain_charging_by_hand():
         expected = 2 * N * 0.7 * 1.5 * mp.sin(x) ** 2 / x
         assert abs(float(best.value) - float(expected)) < 1e-12
         assert abs(float(best.t) - float(x / 1.5)) < 1e-6
+
+
+def test_cli_chain(capsys):
+    """``--chain N --model ... [--periodic]`` on eval, tmin and max-power: values against the
+    brute force and refusals in one line each."""
+    import json
+
+    from qb_symbolic.cli import main
+
+    assert main(["eval", "ergotropy", "--chain", "5", "--model", "general", "--periodic",
+                 "--J", "0.7", "--gamma", "0.2", "--Delta", "1.3", "--D", "0.9", "--t", "0.8",
+                 "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    v = {"Omega": 1.0, "J": 0.7, "gamma": 0.2, "Delta": 1.3, "D": 0.9, "omega0": 1.0}
+    assert abs(printed["values"][0] - _ergotropy(5, True, v, np.array([0.8]))[0]) < TOLERANCE
+    assert printed["model"] == "chain: 5 cells, ring, general"
+    assert main(["tmin", "--chain", "3", "--model", "parallel", "--window", "2", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["full_charge"] and abs(printed["t_min"] - np.pi / 2) < 1e-7
+    assert len(printed["t_min_digits"].replace(".", "")) == 16  # double precision, said so
+    for argv, message in ((["--chain", "4", "--model", "ising", "--gamma", "0.3"], "fixed by"),
+                          (["--chain", "1"], "integer >= 2"),
+                          (["--periodic"], "needs --chain"),
+                          (["--chain", "4", "--set", "D=1"], "not --hamiltonian")):
+        assert main(["eval", "ergotropy", "--t", "1", *argv]) == 2
+        err = capsys.readouterr().err.strip()
+        assert message in err and "\n" not in err, err
