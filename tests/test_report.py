@@ -24,8 +24,8 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     folder = tmp_path / "qb_report"
     index = folder / "index.md"
     assert index.exists()
-    steps = re.findall(r"^\[(\d)/6\] ", out, flags=re.MULTILINE)
-    assert steps == ["1", "2", "3", "4", "5", "6"]
+    steps = re.findall(r"^\[(\d)/7\] ", out, flags=re.MULTILINE)
+    assert steps == ["1", "2", "3", "4", "5", "6", "7"]
     assert f"report written to {folder}" in out
 
     files = listed_files(index)
@@ -47,7 +47,8 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     statuses = Counter(c["status"] for c in claims)
     assert set(statuses) <= set(STATUSES)
     expected = (statuses["holds"], len(claims), statuses["holds-conditionally"], statuses["fails"])
-    (line,) = [line for line in out.splitlines() if "claims hold" in line and "thermal" not in line]
+    (line,) = [line for line in out.splitlines()
+               if "claims hold" in line and "thermal" not in line and "chains:" not in line]
     found = HEADLINE.search(line)
     assert found and tuple(map(int, found.groups())) == expected
     held, total, conditional, failed = expected
@@ -56,6 +57,7 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     assert found.group(0) in (folder / "index.md").read_text()
     assert found.group(0) in (folder / "claims.md").read_text()
     _check_thermal_part(folder, names, out)
+    _check_chain_part(folder, names, out)
     summary = json.loads((folder / "summary.json").read_text())
     parallel = next(r for r in summary if r["model"] == "parallel")
     assert parallel["t_min_exact"] == "pi/2" and parallel["full_charge"]  # Omega = 1
@@ -78,6 +80,24 @@ def _check_thermal_part(folder, names: set[str], out: str) -> None:
     assert found and tuple(map(int, found.groups())) == expected and len(thermal) == 3
     (line,) = [line for line in out.splitlines() if line.strip().startswith("thermal battery:")]
     assert found.group(0) in line and found.group(0) in (folder / "thermal_claims.md").read_text()
+
+
+def _check_chain_part(folder, names: set[str], out: str) -> None:
+    """The chains' step: figures and claims listed, with their own headline in the index."""
+    for fig in ("chain_power", "chain_advantage", "chain_time", "chain_ergotropy"):
+        assert {f"figures/{fig}.png", f"figures/{fig}.pdf"} <= names
+    assert {"chain_claims.md", "chain_claims.json"} <= names
+    chains = json.loads((folder / "chain_claims.json").read_text())
+    statuses = Counter(c["status"] for c in chains)
+    expected = (statuses["holds"], len(chains), statuses["holds-conditionally"], statuses["fails"])
+    index = (folder / "index.md").read_text()
+    section = index.split("## Chains: the DM conjecture for N cells", 1)[1]
+    found = HEADLINE.search(section)
+    assert found and tuple(map(int, found.groups())) == expected and len(chains) == 9
+    assert "## Thermal battery" not in section  # the chains' section comes last
+    (line,) = [line for line in out.splitlines() if line.strip().startswith("chains:")]
+    assert found.group(0) in line and found.group(0) in (folder / "chain_claims.md").read_text()
+    assert "[5/7] chains: the paper's conjecture for N cells" in out
 
 
 def test_figure_and_claim_commands(tmp_path, capsys) -> None:

@@ -12,8 +12,11 @@
 * ``figures/thermal_*``, ``thermal_claims.md``, ``thermal_claims.json``: the thermal
   Heisenberg battery of the second paper's setting (Ali et al., arXiv:2408.00133;
   :mod:`qb_symbolic.paper.thermal_figures`, :mod:`qb_symbolic.paper.claims_thermal`);
+* ``figures/chain_*``, ``chain_claims.md``, ``chain_claims.json``: the paper's conjecture
+  that DM helps charging more than two cells, decided on chains of N cells (open and
+  rings; :mod:`qb_symbolic.paper.chain_figures`, :mod:`qb_symbolic.paper.claims_chains`);
 * ``index.md``: what each file is, the claims (with the count of each status),
-  the summary and the thermal battery's claims.
+  the summary, the thermal battery's claims and the chains' claims.
 
 It prints one progress line per step; the claims step prints
 :func:`qb_symbolic.paper.claims.headline`.
@@ -27,7 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..numeric.charging import charging_time, max_power
+from .chain_figures import write_chain_figures
 from .claims import evaluate_claims, headline, markdown_table, write_claims
+from .claims_chains import evaluate_chain_claims, write_chain_claims
 from .claims_common import ClaimResult
 from .claims_thermal import evaluate_thermal_claims, write_thermal_claims
 from .figures import DEFAULT_GAMMA, write_figures
@@ -113,13 +118,77 @@ def _thermal_section(claims: list[ClaimResult]) -> list[str]:
             f"{headline(claims)}.", "", markdown_table(claims)]
 
 
+def _chain_step(out: Path) -> tuple[list[tuple[str, str]], list[ClaimResult]]:
+    """Chain figures into ``out/figures`` and the chain claims; returns index entries and claims."""
+    entries = []
+    for figure in write_chain_figures(out / "figures"):
+        entries += [(f"figures/{path.name}", figure.caption) for path in figure.files]
+    claims = evaluate_chain_claims()
+    write_chain_claims(out, claims)
+    entries += [("chain_claims.md", "the DM conjecture for N cells (open chains and rings), decided"),
+                ("chain_claims.json", "the same, machine-readable")]
+    return entries, claims
+
+
+def _chain_section(claims: list[ClaimResult]) -> list[str]:
+    """The index's section on chains of N cells."""
+    return ["", "## Chains: the DM conjecture for N cells", "",
+            ("The paper conjectures that the DM interaction helps charging batteries of more than two "
+             "cells. Its bond term on every bond of an open chain (N = 2..9) or a ring (N = 2..12), "
+             "Omega X on every site, start |d...d>, J = Omega = omega0 = 1; Ising, XXZ (Delta = 2) and "
+             "XYZ (gamma = -0.2, Delta = 2.5), D in [0, 3]; largest power and ergotropy in Omega t in "
+             "[0, pi/2] (figures/chain_*, chain_claims.md)."), "",
+            f"{headline(claims)}.", "", markdown_table(claims)]
+
+
+def _formulas_step(out: Path) -> tuple[list[tuple[str, str]], str]:
+    tex, compiled = write_document(out / "formulas")
+    entries = [(f"formulas/{MASTER}.tex", "every closed form, LaTeX (inputs the fragments beside it)")]
+    for fragment in sorted((out / "formulas").glob("*.tex")):
+        if fragment.stem != MASTER:
+            entries.append((f"formulas/{fragment.name}", f"LaTeX fragment '{fragment.stem}' (one derivation)"))
+    if compiled.pdf is None:
+        return entries, f"wrote {tex} (pdflatex not found: no PDF)"
+    entries.append((f"formulas/{MASTER}.pdf", "the compiled formulas document"))
+    return entries, f"wrote {tex} and the PDF"
+
+
+def _figures_step(out: Path, gamma: float) -> tuple[list[tuple[str, str]], str]:
+    figures = write_figures(out / "figures", gamma=gamma)
+    entries = [(f"figures/{path.name}", figure.caption) for figure in figures for path in figure.files]
+    return entries, f"wrote {2 * len(figures)} files in {out / 'figures'}"
+
+
+def _summary_step(out: Path, gamma: float) -> tuple[list[tuple[str, str]], list[dict]]:
+    rows = summary_rows(gamma)
+    (out / "summary.md").write_text(_summary_markdown(rows))
+    (out / "summary.json").write_text(json.dumps(rows, indent=1))
+    return [("summary.md", "t_min, largest ergotropy and largest power per parameter set"),
+            ("summary.json", "the same, machine-readable")], rows
+
+
+def _index(out: Path, entries, claims, rows, thermal_claims, chain_claims) -> Path:
+    index = out / "index.md"
+    lines = ["# qb_symbolic report", "",
+             ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
+             "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
+             "| file | what it is |", "|---|---|"]
+    lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
+    lines += ["", "## Claims", "", f"{headline(claims)}.", "", markdown_table(claims), "",
+              "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
+    lines += _thermal_section(thermal_claims)
+    lines += _chain_section(chain_claims)
+    index.write_text("\n".join(lines))
+    return index
+
+
 def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = print,
                gamma: float = DEFAULT_GAMMA) -> Path:
     """Write everything into ``out``; returns the index file."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    steps = 6
+    steps = 7
     entries: list[tuple[str, str]] = []
 
     def step(i: int, text: str) -> float:
@@ -130,57 +199,35 @@ def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = 
         progress(f"      {what} ({time.perf_counter() - t0:.1f} s)")
 
     t0 = step(1, "deriving the closed forms and writing the LaTeX document")
-    tex, compiled = write_document(out / "formulas")
-    entries.append((f"formulas/{MASTER}.tex", "every closed form, LaTeX (inputs the fragments beside it)"))
-    for fragment in sorted((out / "formulas").glob("*.tex")):
-        if fragment.stem != MASTER:
-            entries.append((f"formulas/{fragment.name}", f"LaTeX fragment '{fragment.stem}' (one derivation)"))
-    if compiled.pdf is not None:
-        entries.append((f"formulas/{MASTER}.pdf", "the compiled formulas document"))
-        done(t0, f"wrote {tex} and the PDF")
-    else:
-        done(t0, f"wrote {tex} (pdflatex not found: no PDF)")
-
+    found, said = _formulas_step(out)
+    entries += found
+    done(t0, said)
     t0 = step(2, "computing the paper's figures from the closed forms")
-    figures = write_figures(out / "figures", gamma=gamma)
-    for figure in figures:
-        for path in figure.files:
-            entries.append((f"figures/{path.name}", figure.caption))
-    done(t0, f"wrote {2 * len(figures)} files in {out / 'figures'}")
-
+    found, said = _figures_step(out, gamma)
+    entries += found
+    done(t0, said)
     t0 = step(3, "checking the paper's claims")
     claims = evaluate_claims()
     md, _js = write_claims(out, claims)
     entries += [("claims.md", "the paper's statements as propositions, with statuses, verdicts and numbers"),
                 ("claims.json", "the same, machine-readable")]
-    claims_headline = headline(claims)
-    done(t0, f"{claims_headline}; wrote {md}")
-
+    done(t0, f"{headline(claims)}; wrote {md}")
     t0 = step(4, "the thermal battery (Ali et al. setting)")
     thermal_entries, thermal_claims = _thermal_step(out)
     entries += thermal_entries
     done(t0, f"thermal battery: {headline(thermal_claims)}; wrote {len(thermal_entries) - 2} figure files "
              f"and {out / 'thermal_claims.md'}")
-
-    t0 = step(5, "charging times and largest power for every figure's parameter set")
-    rows = summary_rows(gamma)
-    (out / "summary.md").write_text(_summary_markdown(rows))
-    (out / "summary.json").write_text(json.dumps(rows, indent=1))
-    entries += [("summary.md", "t_min, largest ergotropy and largest power per parameter set"),
-                ("summary.json", "the same, machine-readable")]
+    t0 = step(5, "chains: the paper's conjecture for N cells")
+    chain_entries, chain_claims = _chain_step(out)
+    entries += chain_entries
+    done(t0, f"chains: {headline(chain_claims)}; wrote {len(chain_entries) - 2} figure files "
+             f"and {out / 'chain_claims.md'}")
+    t0 = step(6, "charging times and largest power for every figure's parameter set")
+    found, rows = _summary_step(out, gamma)
+    entries += found
     done(t0, f"{len(rows)} parameter sets")
-
-    t0 = step(6, "writing the index")
-    index = out / "index.md"
-    lines = ["# qb_symbolic report", "",
-             ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
-             "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
-             "| file | what it is |", "|---|---|"]
-    lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
-    lines += ["", "## Claims", "", f"{claims_headline}.", "", markdown_table(claims), "",
-              "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
-    lines += _thermal_section(thermal_claims)
-    index.write_text("\n".join(lines))
+    t0 = step(7, "writing the index")
+    index = _index(out, entries, claims, rows, thermal_claims, chain_claims)
     done(t0, f"{len(entries)} files listed")
     progress(f"report written to {out.resolve()} (index: {index}) in {time.perf_counter() - start:.1f} s")
     return index
