@@ -48,7 +48,7 @@ from matplotlib.figure import Figure
 from ..model.chain import ChainBattery, chain
 from ..numeric.chain_charging import POINTS_PER_PERIOD
 from ..numeric.chain_numeric import Spectral, chain_system, spectral
-from .figures import DEFAULT_GAMMA, FigureResult, Panel
+from .figures import DEFAULT_GAMMA, FigureResult, Panel, save_figures
 
 #: Fixed parameters of each model (besides J = Omega = omega0 = 1).
 CHAIN_MODELS: dict[str, dict[str, float]] = {
@@ -342,10 +342,7 @@ def write_chain_figures(out: Path | str) -> list[FigureResult]:
     list of FigureResult
         One per figure, its ``files`` the PNG and the PDF written.
     """
-    results = [build() for build in CHAIN_FIGURES.values()]
-    for result in results:
-        result.save(out)
-    return results
+    return save_figures(CHAIN_FIGURES.values(), out)
 
 
 __all__ = ["ADVANTAGE_D", "BOUNDARIES", "CHAIN_FIGURES", "CHAIN_MODELS", "D_SCAN", "SIZES", "UNITS",

@@ -208,28 +208,27 @@ def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> t
         The paths of ``claims.md`` and ``claims.json``. Each JSON record has
         the fields of :class:`ClaimResult`, ``status`` among them.
     """
+    results = evaluate_claims() if results is None else results
+    intro = ("Zhang, Song, Wang, arXiv:2406.16047. Parameters of the paper's figures: J = Omega = "
+             "omega0 = 1, D and Delta in units of Omega; t_min = pi/(2 Omega). Each statement is "
+             "quoted, made precise, and decided by `qb_symbolic.claims`; `claims.json` has every "
+             "number. A claim holds conditionally when it is true only for a parameter range the "
+             "paper does not state, or only in part.")
+    return write_claim_files(out, "claims", "The paper's claims, checked from the closed forms",
+                             intro, results)
+
+
+def write_claim_files(out: Path | str, stem: str, title: str, intro: str,
+                      results: list[ClaimResult]) -> tuple[Path, Path]:
+    """Write ``<stem>.md`` (title, intro, headline, table, one section per claim) and
+    ``<stem>.json`` (every field of every :class:`ClaimResult`) into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    results = evaluate_claims() if results is None else results
-    md = out / "claims.md"
-    body = [
-        "# The paper's claims, checked from the closed forms",
-        "",
-        ("Zhang, Song, Wang, arXiv:2406.16047. Parameters of the paper's figures: J = Omega = omega0 = 1, "
-        "D and Delta in units of Omega; t_min = pi/(2 Omega). Each statement is quoted, made precise, "
-        "and decided by `qb_symbolic.claims`; `claims.json` has every number. A claim holds "
-        "conditionally when it is true only for a parameter range the paper does not state, or "
-        "only in part."),
-        "",
-        f"{headline(results)}.",
-        "",
-        markdown_table(results),
-        "",
-    ]
+    body = [f"# {title}", "", intro, "", f"{headline(results)}.", "", markdown_table(results), ""]
     for r in results:
         body += [f"## `{r.id}` ({r.figure})", "", f"> {r.paper}", "", f"**Proposition.** {r.proposition}", "",
                  f"**Status.** {r.status}", "", f"**Verdict.** {r.verdict}", ""]
+    md, js = out / f"{stem}.md", out / f"{stem}.json"
     md.write_text("\n".join(body))
-    js = out / "claims.json"
     js.write_text(json.dumps([asdict(r) for r in results], indent=1))
     return md, js

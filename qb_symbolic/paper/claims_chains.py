@@ -27,16 +27,14 @@ charging is D-independent for every N.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from .chain_figures import ADVANTAGE_D, CHAIN_MODELS, SIZES, WINDOW, chain_scan
-from .claims import headline, markdown_table
+from .claims import write_claim_files
 from .claims_common import TIE, ClaimResult, _r, decide
 
 _SOURCE = "conjecture, N > 2 cells"
@@ -312,25 +310,16 @@ def write_chain_claims(out: Path | str, results: list[ClaimResult] | None = None
     tuple of Path
         The paths of the Markdown and the JSON file.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     results = evaluate_chain_claims() if results is None else results
-    body = ["# The DM conjecture for N cells (Zhang, Song, Wang, arXiv:2406.16047), checked", "",
-            ("The paper's bond J((1 + gamma) XX + (1 - gamma) YY + Delta ZZ) + D (XY - YX) on every bond "
+    intro = ("The paper's bond J((1 + gamma) XX + (1 - gamma) YY + Delta ZZ) + D (XY - YX) on every bond "
              "of an open chain or a ring, Omega X on every site, H0 = omega0 sum sz_i, start |d...d>; "
              "J = Omega = omega0 = 1; Ising, XXZ (Delta = 2), XYZ (gamma = -0.2, Delta = 2.5); D in "
              "[0, 3] step 0.25; largest power and ergotropy in Omega t in [0, pi/2]; rings N = 2..12, "
              "open chains N = 2..9. Figures: figures/chain_*. The paper's text is not in this repository: the "
              "statement is its conjecture as summarised in issue 13, made precise here. "
-             "`chain_claims.json` has every number."), "",
-            f"{headline(results)}.", "", markdown_table(results), ""]
-    for r in results:
-        body += [f"## `{r.id}` ({r.figure})", "", f"> {r.paper}", "", f"**Proposition.** {r.proposition}", "",
-                 f"**Status.** {r.status}", "", f"**Verdict.** {r.verdict}", ""]
-    md, js = out / "chain_claims.md", out / "chain_claims.json"
-    md.write_text("\n".join(body))
-    js.write_text(json.dumps([asdict(r) for r in results], indent=1))
-    return md, js
+             "`chain_claims.json` has every number.")
+    title = "The DM conjecture for N cells (Zhang, Song, Wang, arXiv:2406.16047), checked"
+    return write_claim_files(out, "chain_claims", title, intro, results)
 
 
 __all__ = ["CHAIN_CLAIMS", "collective_advantage", "dm_raises", "dm_table", "evaluate_chain_claims",

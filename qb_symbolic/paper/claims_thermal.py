@@ -22,14 +22,12 @@ All scans go through :func:`qb_symbolic.evaluate_many` with numpy broadcasting.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
-from .claims import headline, markdown_table
+from .claims import write_claim_files
 from .claims_common import TIE, ClaimResult, _r, decide
 from .thermal_figures import PRESETS, couplings, thermal_values
 
@@ -352,24 +350,15 @@ def write_thermal_claims(out: Path | str, results: list[ClaimResult] | None = No
     tuple of Path
         The paths of the Markdown and the JSON file.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     results = evaluate_thermal_claims() if results is None else results
-    body = ["# The thermal battery's claims (Ali et al., arXiv:2408.00133 setting), checked", "",
-            ("Gibbs state of H_B at temperature T (k_B = 1), energy measured by H0 = (B + b) sz1 + "
+    intro = ("Gibbs state of H_B at temperature T (k_B = 1), energy measured by H0 = (B + b) sz1 + "
              "(B - b) sz2, charged by Omega (sx1 + sx2) for t > 0; B = 1, b = 0.2, D = K = 0.5 where "
              "not scanned; XX: J = 1; XY: Jx = 1, Jy = 0.5; XXZ: J = 1, Jz = 0.5; XYZ: Jx = 1, "
              "Jy = 0.5, Jz = 0.5; energies in units of J = Jx = 1, Omega = 1. That paper's text is "
              "not in this repository: the statements are those of issue 12, made precise. "
-             "`thermal_claims.json` has every number."), "",
-            f"{headline(results)}.", "", markdown_table(results), ""]
-    for r in results:
-        body += [f"## `{r.id}` ({r.figure})", "", f"> {r.paper}", "", f"**Proposition.** {r.proposition}", "",
-                 f"**Status.** {r.status}", "", f"**Verdict.** {r.verdict}", ""]
-    md, js = out / "thermal_claims.md", out / "thermal_claims.json"
-    md.write_text("\n".join(body))
-    js.write_text(json.dumps([asdict(r) for r in results], indent=1))
-    return md, js
+             "`thermal_claims.json` has every number.")
+    title = "The thermal battery's claims (Ali et al., arXiv:2408.00133 setting), checked"
+    return write_claim_files(out, "thermal_claims", title, intro, results)
 
 
 __all__ = ["BACKGROUNDS", "CHARGED_T", "FIELD_B", "STRENGTH_SCAN", "TEMPERATURES", "THERMAL_CLAIMS", "T_SCAN",

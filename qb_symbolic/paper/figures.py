@@ -99,6 +99,14 @@ class FigureResult:
         return self.files
 
 
+def save_figures(builders, out: Path | str) -> list[FigureResult]:
+    """Build each figure (callables returning :class:`FigureResult`) and save it in ``out``."""
+    results = [build() for build in builders]
+    for result in results:
+        result.save(out)
+    return results
+
+
 def _values(quantity: str, model: str, x: np.ndarray, params: dict) -> np.ndarray:
     # Omega = omega0 = 1: times are Omega t and the values already normalised.
     return np.asarray(evaluate(quantity, x, model=model, Omega=1, omega0=1, **params), dtype=float)

@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from ..model.battery import UserBattery
 from ..numeric.evaluate import evaluate_many
 from ..symbolic.gibbs_batteries import gibbs_battery
-from .figures import FigureResult, Panel
+from .figures import FigureResult, Panel, save_figures
 
 #: The four presets, in the order of the legends.
 PRESETS: tuple[str, ...] = ("xx", "xy", "xxz", "xyz")
@@ -202,10 +202,7 @@ def write_thermal_figures(out: Path | str) -> list[FigureResult]:
     list of FigureResult
         One per figure, its ``files`` the PNG and the PDF written.
     """
-    results = [build() for build in THERMAL_FIGURES.values()]
-    for result in results:
-        result.save(out)
-    return results
+    return save_figures(THERMAL_FIGURES.values(), out)
 
 
 __all__ = ["CHARGING_T", "DM_KSEA", "EXCHANGE", "FIELD", "FIXED_T", "OMEGA", "PRESETS", "STATIC",
