@@ -271,3 +271,32 @@ def test_cli_chain(capsys):
         assert main(["eval", "ergotropy", "--t", "1", *argv]) == 2
         err = capsys.readouterr().err.strip()
         assert message in err and "\n" not in err, err
+
+
+@pytest.mark.parametrize("N, periodic", [(5, False), (6, True)])
+def test_local_ergotropy_and_half_chain_entropy_match_brute_force(N, periodic):
+    """Each cell's reduced state from the full 2^N state (brute force: partial traces by
+    reshaping, Bloch vector, omega0 (r_z + |r|)); the half-chain entropy from the Schmidt
+    values of the full state (numpy SVD), in bits."""
+    rng = random.Random(SEED + 67 + N)
+    v = _random_values(rng)
+    t = np.array([0.0, 0.6, 1.7])
+    names = tuple(f"local_ergotropy_{i}" for i in range(1, N + 1))
+    found = qb.evaluate_many((*names, "local_ergotropy_mean", "half_chain_entropy"), t,
+                             battery=qb.chain(N, "general", periodic=periodic), **v)
+    E, V = np.linalg.eigh(_hamiltonian(N, periodic, v))
+    for k, time in enumerate(t):
+        psi = V @ (np.exp(-1j * E * time) * V.conj()[-1])
+        expected = []
+        for i in range(N):
+            rho = np.einsum("aib,ajb->ij", psi.reshape(2**i, 2, -1), psi.reshape(2**i, 2, -1).conj())
+            r = np.array([2 * rho[0, 1].real, -2 * rho[0, 1].imag, (rho[0, 0] - rho[1, 1]).real])
+            expected.append(v["omega0"] * (r[2] + np.linalg.norm(r)))
+            assert abs(found[names[i]][k] - expected[-1]) < TOLERANCE, (i, time)
+        assert abs(found["local_ergotropy_mean"][k] - np.mean(expected)) < TOLERANCE
+        s = np.linalg.svd(psi.reshape(2 ** (N // 2), -1), compute_uv=False) ** 2
+        s = s[s > 1e-300]
+        assert abs(found["half_chain_entropy"][k] - (-np.sum(s * np.log2(s)))) < 1e-9
+    assert found["half_chain_entropy"][0] < 1e-12 and np.max(found["half_chain_entropy"]) > 0.05
+    with pytest.raises(ValueError, match=f"local_ergotropy_1..{N}"):
+        qb.evaluate(f"local_ergotropy_{N + 1}", 0.1, battery=qb.chain(N, "general"), **v)

@@ -29,7 +29,16 @@ from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import Sectors, chain_sectors, operator_terms
 
 #: What a chain answers.
-CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell")
+CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell",
+                    "half_chain_entropy", "local_ergotropy_mean")
+
+
+def _known(quantity: str, N: int) -> bool:
+    """The fixed names, and ``local_ergotropy_<i>`` for a cell i = 1..N."""
+    if quantity in CHAIN_QUANTITIES:
+        return True
+    head, _, index = quantity.rpartition("_")
+    return head == "local_ergotropy" and index.isdigit() and 1 <= int(index) <= N
 
 
 #: Set bits of every byte (parity of a masked state, byte by byte).
@@ -78,6 +87,7 @@ class ChainSystem:
     energy_coefficients: tuple[Any, ...]
     energy_blocks: tuple[dict[tuple[int, int], np.ndarray], ...]
     site_energy: Any  # |h| of H0's site term, as a function of the parameters
+    site_field: Any  # (h_x, h_y, h_z) of H0's site term h . sigma
 
 
 def _groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, complex]]]]:
@@ -107,7 +117,8 @@ def chain_system(battery: ChainBattery) -> ChainSystem:
     norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
     return ChainSystem(sectors, lam([g for g, _ in groups]), hamiltonian,
                        lam([g for g, _ in energy_groups]), energy_blocks,
-                       sp.lambdify(params, norm, "numpy"))
+                       sp.lambdify(params, norm, "numpy"),
+                       sp.lambdify(params, [site.get(k, 0) for k in "XYZ"], "numpy"))
 
 
 @dataclass(frozen=True)
@@ -156,25 +167,33 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
 
-def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int) -> dict:
-    """Energy, ergotropy, power (and per cell) at one parameter point, all times."""
+def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int,
+           quantities: Sequence[str] = ()) -> dict:
+    """Energy, ergotropy, power (and per cell) at one parameter point, all times; the
+    local quantities (:mod:`qb_symbolic.numeric.chain_local`) when asked for."""
     found = spectral(system, values, N)
+    local = [q for q in quantities if q not in CHAIN_QUANTITIES[:5]]
+    extra = {}
+    if local:
+        from .chain_local import local_quantities
+
+        extra = local_quantities(system, found, values, t, N, local)
     energy = found.energy(t)
     zeta = np.clip(energy - found.low, 0, found.capacity)
     inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
     power = np.where(t > 0, (zeta - zeta[0]) * inv_t, found.rate0)  # t[0] = 0 (evaluate_chain)
     return {"energy": energy, "ergotropy": zeta, "power": power,
-            "ergotropy_per_cell": zeta / N, "power_per_cell": power / N}
+            "ergotropy_per_cell": zeta / N, "power_per_cell": power / N, **extra}
 
 
 def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
                    values: dict[str, Any]) -> dict[str, np.ndarray]:
     """The quantities on the broadcast of ``t`` and the parameter arrays (one
     diagonalisation per distinct parameter point)."""
-    unknown = [q for q in quantities if q not in CHAIN_QUANTITIES]
+    unknown = [q for q in quantities if not _known(q, battery.N)]
     if unknown:
         raise ValueError(f"{unknown[0]!r} is not available for a chain yet; available: "
-                         f"{', '.join(CHAIN_QUANTITIES)}")
+                         f"{', '.join(CHAIN_QUANTITIES)}, local_ergotropy_1..{battery.N}")
     resolved = battery.values_for(values)
     arrays = [real_array(n, resolved[n]) for n in battery.names]
     times = real_array("t", t)
@@ -190,7 +209,7 @@ def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
     for k, point in enumerate(points):
         here = np.flatnonzero(which.reshape(-1) == k)
         found = _point(system, list(point[:len(arrays)]), np.concatenate([[0.0], flat_t[here]]),
-                       battery.N)
+                       battery.N, quantities)
         for q in quantities:
             out[q][here] = found[q][1:]
     return {q: v.reshape(shape) for q, v in out.items()}
