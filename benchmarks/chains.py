@@ -73,11 +73,63 @@ def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
     return ratio_at_12
 
 
+def krylov_dimension(H: np.ndarray, psi0: np.ndarray, tol: float = 1e-9) -> int:
+    """Dimension of span{H^k psi0} at one (generic) parameter point: Gram-Schmidt twice."""
+    basis = [psi0 / np.linalg.norm(psi0)]
+    while len(basis) < len(psi0):
+        w = H @ basis[-1]
+        for _ in range(2):
+            for b in basis:
+                w = w - (b.conj() @ w) * b
+        norm = np.linalg.norm(w)
+        if norm < tol * np.linalg.norm(H, 2):
+            break
+        basis.append(w / norm)
+    return len(basis)
+
+
+def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
+    """Populated sector dimensions per model, boundary and N, and (N <= krylov_up_to) the
+    Krylov dimension of |d...d> at a random point: how much of the space is reachable."""
+    import qb_symbolic as qb
+    from qb_symbolic.numeric.chain_numeric import chain_system, sector_matrix
+    from qb_symbolic.symbolic.chain_sectors import operator_terms
+
+    rng = np.random.default_rng(7)
+    print("\nReachable space of |d...d>: symmetry sectors (and Krylov dimension at a random point)")
+    for model in ("ising", "xxz", "xyz", "general"):
+        for periodic in (False, True):
+            cells = []
+            for N in range(2, largest + 1):
+                battery = qb.chain(N, model, periodic=periodic)
+                try:
+                    system = chain_system(battery)
+                except ValueError:  # a sector beyond the dense path: stop this row
+                    cells.append(f"N={N}: beyond the dense path")
+                    break
+                dims = [s.dim for s in system.sectors.sectors]
+                text = "+".join(map(str, dims))
+                if N <= krylov_up_to:
+                    point = {s.name: rng.uniform(0.3, 1.7) for s in battery.parameters}
+                    terms = [(k, complex(c.subs({s: point[s.name] for s in c.free_symbols})))
+                             for k, c in operator_terms(battery).items()]
+                    krylov = sum(krylov_dimension(sector_matrix(terms, s, s, N), c)
+                                 for s, c in zip(system.sectors.sectors, system.sectors.components))
+                    text += f" ({krylov})"
+                cells.append(f"N={N}: {text}")
+            print(f"  {model:8s} {'ring' if periodic else 'open':4s} " + ", ".join(cells), flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="chain charging curves: sectors vs QuTiP")
     parser.add_argument("--sizes", default="8,10,12,14")
     parser.add_argument("--qutip-limit", type=int, default=14, help="largest N run with QuTiP")
+    parser.add_argument("--dimensions-only", action="store_true",
+                        help="print the reachable dimensions and stop")
     args = parser.parse_args(argv)
+    dimensions()
+    if args.dimensions_only:
+        return 0
     sizes = [int(x) for x in args.sizes.split(",")]
     print("One charging curve (1000 times), general bond J = Omega = 1, gamma 0.3, Delta 0.5, D 1")
     ratio = run(sizes, True, args.qutip_limit)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -65,15 +65,30 @@ def _lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
     return column, value
 
 
-def sector_matrix(labels: Sequence[tuple[str, complex]], a, b, N: int, lookup_b=None) -> np.ndarray:
-    """``B_b^dag (sum_k w_k P_k) B_a`` for Pauli strings ``P_k`` with numeric weights."""
+def sector_entries(labels: Sequence[tuple[str, complex]], a, b, N: int,
+                   lookup_b=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The nonzero entries ``(rows, cols, values)`` of ``B_b^dag (sum_k w_k P_k) B_a``."""
     column_b, value_b = lookup_b if lookup_b is not None else _lookup(b, N)
-    out = np.zeros((b.dim, a.dim), complex)
+    keys, values = [], []
     for label, weight in labels:
         target, phase = apply_string(label, a.states)
         hit = column_b[target] >= 0
-        np.add.at(out, (column_b[target[hit]], a.columns[hit]),
-                  weight * phase[hit] * a.values[hit] * value_b[target[hit]])
+        keys.append(column_b[target[hit]].astype(np.int64) * a.dim + a.columns[hit])
+        values.append(weight * phase[hit] * a.values[hit] * value_b[target[hit]])
+    if not keys:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0, complex)
+    unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    summed = np.zeros(len(unique), complex)
+    np.add.at(summed, inverse, np.concatenate(values))
+    keep = summed != 0
+    return unique[keep] // a.dim, unique[keep] % a.dim, summed[keep]
+
+
+def sector_matrix(labels: Sequence[tuple[str, complex]], a, b, N: int, lookup_b=None) -> np.ndarray:
+    """``B_b^dag (sum_k w_k P_k) B_a`` for Pauli strings ``P_k`` with numeric weights, dense."""
+    rows, cols, values = sector_entries(labels, a, b, N, lookup_b)
+    out = np.zeros((b.dim, a.dim), complex)
+    out[rows, cols] = values
     return out
 
 
@@ -99,18 +114,27 @@ def _groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, co
     return list(groups.items())
 
 
-@cache
+#: Largest populated sector diagonalised densely (memory ~ groups x d^2 x 16 bytes).
+MAX_SECTOR_DIM = 2560
+
+
+@lru_cache(maxsize=8)
 def chain_system(battery: ChainBattery) -> ChainSystem:
     sectors = chain_sectors(battery)
     N, params = battery.N, battery.parameters
+    largest = max(s.dim for s in sectors.sectors)
+    if largest > MAX_SECTOR_DIM:
+        raise ValueError(f"{battery.source}: a populated symmetry sector has dimension {largest}, "
+                         f"beyond the dense path (<= {MAX_SECTOR_DIM}); open chains keep only the "
+                         "RP symmetry: use a ring or fewer cells (the Krylov path is not built yet)")
     lookups = [_lookup(s, N) for s in sectors.sectors]
     groups = _groups(operator_terms(battery))
     hamiltonian = tuple(tuple(sector_matrix(labels, s, s, N, lookups[k])
                               for k, s in enumerate(sectors.sectors)) for _, labels in groups)
     energy_groups = _groups(operator_terms(battery, energy=True))
     pairs = [(a, b) for a in range(len(sectors.sectors)) for b in range(len(sectors.sectors))]
-    energy_blocks = tuple({(a, b): sector_matrix(labels, sectors.sectors[b], sectors.sectors[a], N,
-                                                 lookups[a]) for a, b in pairs}
+    energy_blocks = tuple({(a, b): sector_entries(labels, sectors.sectors[b], sectors.sectors[a], N,
+                                                  lookups[a]) for a, b in pairs}
                           for _, labels in energy_groups)
     lam = lambda exprs: tuple(sp.lambdify(params, e, "numpy") for e in exprs)
     site = dict(battery.energy_site)
@@ -157,12 +181,16 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
     blocks, rate = {}, 0.0
     for (a, b) in system.energy_blocks[0] if system.energy_blocks else ():
-        block = sum(w * group[(a, b)] for w, group in zip(h0_weights, system.energy_blocks))
-        rows, cols = np.nonzero(block)
-        if len(rows):
-            blocks[(a, b)] = (rows, cols, block[rows, cols])
+        parts = [(group[(a, b)], w) for w, group in zip(h0_weights, system.energy_blocks)]
+        rows = np.concatenate([p[0] for p, _ in parts])
+        if len(rows):  # H0's blocks stay sparse: about one entry per row
+            cols = np.concatenate([p[1] for p, _ in parts])
+            vals = np.concatenate([w * p[2] for p, w in parts])
+            blocks[(a, b)] = (rows, cols, vals)
         ca, cb = system.sectors.components[a], system.sectors.components[b]
-        rate += 2 * float(np.imag(np.conj(ca) @ block @ (hamiltonians[b] @ cb)))
+        if (a, b) in blocks:
+            r, c, x = blocks[(a, b)]
+            rate += 2 * float(np.imag(np.sum(np.conj(ca[r]) * x * (hamiltonians[b] @ cb)[c])))
     h = float(system.site_energy(*values))
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
