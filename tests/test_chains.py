@@ -190,9 +190,8 @@ def test_sector_matrix_is_the_restriction():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: qb.chain(1, "ising"), "N .* integer >= 2"),
-    (lambda: qb.chain(20, "ising"), "beyond the dense sector path"),
+    (lambda: qb.chain(23, "ising"), "beyond reach .N <= 22"),
     (lambda: qb.chain(4, "heisenberg"), "unknown model"),
-    (lambda: qb.evaluate("ergotropy", 0.1, battery=qb.chain(13, "xxz")), "beyond the dense path"),
     (lambda: qb.chain(4, bond="J*X", site="Omega*X"), "bond term"),
     (lambda: qb.chain(4, bond="J*XX", site="Omega*XI"), "one-letter labels"),
     (lambda: qb.chain(4, bond="J*XX"), "needs a site term"),

@@ -1,7 +1,7 @@
 """Charging time and largest power of a chain battery (float precision).
 
 From the spectral form of :mod:`qb_symbolic.numeric.chain_numeric` (one diagonalisation
-per sector): the ergotropy ``zeta(t)`` or the power ``(zeta(t) - zeta(0))/t`` on a grid of
+per sector, or the Krylov steps of :mod:`qb_symbolic.numeric.chain_krylov`): the ergotropy ``zeta(t)`` or the power ``(zeta(t) - zeta(0))/t`` on a grid of
 at least :data:`POINTS_PER_PERIOD` points per period of the fastest frequency (the
 spread of the populated sectors' spectra), then golden-section refinement around the
 best grid point. Precision: about 1e-12 relative in the value and 1e-7 relative in the
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core.values import real_array
 from ..model.chain import ChainBattery
-from .chain_numeric import chain_system, spectral
+from .chain_numeric import point_spectrum
 from .charging import ChargingResult
 
 #: Grid points per period of the fastest frequency in the window.
@@ -43,8 +43,8 @@ def chain_charging(battery: ChainBattery, quantity: str, window: Any,
     T = float(real_array("window", window))
     if not T > 0:
         raise ValueError(f"the window must be > 0; got {window!r}")
-    found = spectral(chain_system(battery), [point[n] for n in battery.names], battery.N)
-    width = max(float(np.ptp(E)) for E, _, _ in found.eigen if len(E)) if found.eigen else 0.0
+    found = point_spectrum(battery, [point[n] for n in battery.names], T)
+    width = found.width
     count = int(max(MIN_POINTS, POINTS_PER_PERIOD * width * T / (2 * math.pi) + 1))
     if count > MAX_POINTS:
         raise ValueError(f"the window needs {count} grid points (more than {MAX_POINTS}): "

@@ -45,11 +45,10 @@ def half_chain_entropy(psi: np.ndarray, N: int) -> np.ndarray:
     return np.maximum(-np.sum(weights * logs, axis=1), 0.0)
 
 
-def local_quantities(system, found, values: Sequence[float], t: np.ndarray, N: int,
+def local_quantities(psi: np.ndarray, field: np.ndarray, N: int,
                      quantities: Sequence[str]) -> dict[str, np.ndarray]:
-    """The asked local quantities at one parameter point, all times."""
-    psi = full_state(system, found, t, N)
-    field = np.array([float(x) for x in system.site_field(*values)])
+    """The asked local quantities of the states ``psi`` (``(2^N, T)``), H0's site term
+    ``field . sigma``."""
     out = {}
     for q in quantities:
         if q == "half_chain_entropy":

@@ -114,19 +114,32 @@ def _groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, co
     return list(groups.items())
 
 
-#: Largest populated sector diagonalised densely (memory ~ groups x d^2 x 16 bytes).
-MAX_SECTOR_DIM = 2560
+#: Chains with more cells always take the Krylov path (the sectors live on the 2^N basis).
+DENSE_SITES = 14
+#: Largest populated sector diagonalised densely (memory ~ groups x d^2 x 16 bytes); a
+#: chain with a larger one takes the Krylov path (:mod:`qb_symbolic.numeric.chain_krylov`).
+MAX_SECTOR_DIM = 1024
+
+
+@lru_cache(maxsize=8)
+def populated_sectors(battery: ChainBattery) -> Sectors:
+    return chain_sectors(battery)
+
+
+def uses_krylov(battery: ChainBattery) -> bool:
+    """Whether the chain is beyond the dense sector path (too many cells or a large sector)."""
+    if battery.N > DENSE_SITES:
+        return True
+    return max(s.dim for s in populated_sectors(battery).sectors) > MAX_SECTOR_DIM
 
 
 @lru_cache(maxsize=8)
 def chain_system(battery: ChainBattery) -> ChainSystem:
-    sectors = chain_sectors(battery)
+    if uses_krylov(battery):
+        raise ValueError(f"{battery.source}: beyond the dense sector path (N <= {DENSE_SITES}, "
+                         f"sectors <= {MAX_SECTOR_DIM}); it takes the Krylov path")
+    sectors = populated_sectors(battery)
     N, params = battery.N, battery.parameters
-    largest = max(s.dim for s in sectors.sectors)
-    if largest > MAX_SECTOR_DIM:
-        raise ValueError(f"{battery.source}: a populated symmetry sector has dimension {largest}, "
-                         f"beyond the dense path (<= {MAX_SECTOR_DIM}); open chains keep only the "
-                         "RP symmetry: use a ring or fewer cells (the Krylov path is not built yet)")
     lookups = [_lookup(s, N) for s in sectors.sectors]
     groups = _groups(operator_terms(battery))
     hamiltonian = tuple(tuple(sector_matrix(labels, s, s, N, lookups[k])
@@ -168,6 +181,11 @@ class Spectral:
     def ergotropy(self, t: np.ndarray) -> np.ndarray:
         return np.clip(self.energy(t) - self.low, 0, self.capacity)
 
+    @property
+    def width(self) -> float:
+        """Spread of the populated sectors' spectra: the fastest frequency of ``energy``."""
+        return max((float(np.ptp(E)) for E, _, _ in self.eigen if len(E)), default=0.0)
+
 
 def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     """Diagonalise every populated sector at one parameter point."""
@@ -195,23 +213,55 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
 
-def _point(system: ChainSystem, values: Sequence[float], t: np.ndarray, N: int,
+def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
+                   state_times: np.ndarray | None = None, on_states=None):
+    """One parameter point, dense (``Spectral``) or Krylov (``KrylovPoint``) as the chain's
+    size decides; ``end`` is the last time asked for (the Krylov path stops there).
+    ``on_states(indices, psi)`` receives ``psi`` on the 2^N basis at ``state_times``."""
+    if uses_krylov(battery):
+        from .chain_krylov import krylov_point, krylov_system
+
+        return krylov_point(krylov_system(battery), values, end, state_times, on_states)
+    system = chain_system(battery)
+    found = spectral(system, values, battery.N)
+    if state_times is not None:
+        from .chain_local import full_state
+
+        on_states(np.arange(len(state_times)), full_state(system, found, state_times, battery.N))
+    return found
+
+
+def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
            quantities: Sequence[str] = ()) -> dict:
     """Energy, ergotropy, power (and per cell) at one parameter point, all times; the
     local quantities (:mod:`qb_symbolic.numeric.chain_local`) when asked for."""
-    found = spectral(system, values, N)
+    N = battery.N
     local = [q for q in quantities if q not in CHAIN_QUANTITIES[:5]]
-    extra = {}
+    extra: dict[str, np.ndarray] = {}
+    on_states = None
     if local:
         from .chain_local import local_quantities
 
-        extra = local_quantities(system, found, values, t, N, local)
+        field = np.array([float(x) for x in _site_field(battery)(*values)])
+        extra = {q: np.empty(len(t)) for q in local}
+
+        def on_states(indices: np.ndarray, psi: np.ndarray) -> None:
+            for q, v in local_quantities(psi, field, N, local).items():
+                extra[q][indices] = v
+
+    found = point_spectrum(battery, values, float(np.max(t)), t if local else None, on_states)
     energy = found.energy(t)
     zeta = np.clip(energy - found.low, 0, found.capacity)
     inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
     power = np.where(t > 0, (zeta - zeta[0]) * inv_t, found.rate0)  # t[0] = 0 (evaluate_chain)
     return {"energy": energy, "ergotropy": zeta, "power": power,
             "ergotropy_per_cell": zeta / N, "power_per_cell": power / N, **extra}
+
+
+@lru_cache(maxsize=8)
+def _site_field(battery: ChainBattery):
+    site = dict(battery.energy_site)
+    return sp.lambdify(battery.parameters, [site.get(k, 0) for k in "XYZ"], "numpy")
 
 
 def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
@@ -228,7 +278,6 @@ def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
     if np.any(times < 0):
         raise ValueError("times must be >= 0")
     shape = np.broadcast_shapes(times.shape, *(a.shape for a in arrays))
-    system = chain_system(battery)
     flat_t = np.broadcast_to(times, shape).reshape(-1)
     stacked = np.stack([np.broadcast_to(a, shape).reshape(-1) for a in arrays] or
                        [np.zeros(flat_t.size)], axis=1)
@@ -236,8 +285,8 @@ def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
     out = {q: np.empty(flat_t.size) for q in quantities}
     for k, point in enumerate(points):
         here = np.flatnonzero(which.reshape(-1) == k)
-        found = _point(system, list(point[:len(arrays)]), np.concatenate([[0.0], flat_t[here]]),
-                       battery.N, quantities)
+        found = _point(battery, list(point[:len(arrays)]), np.concatenate([[0.0], flat_t[here]]),
+                       quantities)
         for q in quantities:
             out[q][here] = found[q][1:]
     return {q: v.reshape(shape) for q, v in out.items()}
