@@ -23,6 +23,7 @@ from .model.presets import MODELS, Battery
 from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
 from .numeric.evaluate import evaluate, evaluate_many
+from .numeric.sweep import SweepResult, sweep
 from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
 from .symbolic.gibbs_batteries import GIBBS_MODELS, gibbs_battery
 from .symbolic.mixed_states import (
@@ -59,6 +60,7 @@ __all__ = [
     "FiguresOfMerit",
     "J",
     "Omega",
+    "SweepResult",
     "bell_diagonal_state",
     "beta",
     "block_decomposition",
@@ -79,6 +81,7 @@ __all__ = [
     "partial_trace",
     "product_state",
     "steering_of_state",
+    "sweep",
     "symmetry_adapted_basis",
     "t",
     "thermal_state",

@@ -128,7 +128,7 @@ def chain_operator(terms: dict[str, sp.Expr], N: int,
             diagonal.append((label, c))
             continue
         grouped.setdefault((support, flips), []).append((label, c))
-    lam = lambda c: sp.lambdify(parameters, c, "numpy")  # noqa: E731
+    lam = lambda c: sp.lambdify(parameters, c, "numpy")
     groups = []
     for (support, flips), members in grouped.items():
         factors = np.zeros((2 ** len(support), len(members)), complex)

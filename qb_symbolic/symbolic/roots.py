@@ -151,7 +151,7 @@ def characteristic_polynomial(block: sp.MatrixBase, z: sp.Symbol = Z) -> sp.Expr
             if not _is_zero(block[i, j] - sp.conjugate(block[j, i])):
                 raise ValueError(f"block is not Hermitian: entries ({i}, {j}) and ({j}, {i})")
     try:
-        coeffs = block.charpoly(z).all_coeffs()
+        coeffs = block.charpoly(z, simplify=sp.expand).all_coeffs()  # exact; no simplify()
     except TypeError:  # SymPy 1.14 sorts EX-domain block factors with relationals
         coeffs = sp.Poly((z * sp.eye(block.rows) - block).det("berkowitz"), z).all_coeffs()
     coeffs = [sp.expand(c) for c in coeffs]
