@@ -71,6 +71,7 @@ class BoundOperator:
     def apply(self, x: np.ndarray) -> np.ndarray:
         k = x.shape[0]
         y = self.diagonal * x
+        scratch = np.empty_like(y)
         for group, table in self.tables:
             shape = _shape(self.N, group.support, k)
             # a flipped site is a reversed axis: a view, no copy
@@ -79,7 +80,11 @@ class BoundOperator:
                 flipped += [slice(None), slice(None, None, -1) if f else slice(None)]
             flipped.append(slice(None))
             c = table.reshape(_table_shape(len(group.support)))
-            y.reshape(shape)[...] += c * x.reshape(shape)[tuple(flipped)]
+            if np.all(table == table[0]):
+                c = table[0]  # a uniform table (X terms, XX + YY...): a scalar product
+            term = scratch.reshape(shape)
+            np.multiply(x.reshape(shape)[tuple(flipped)], c, out=term)
+            y += scratch
         return y
 
 

@@ -95,8 +95,8 @@ def lanczos(apply: Callable[[np.ndarray], np.ndarray], v: np.ndarray,
         a = float(np.real(np.vdot(V[j], w)))
         alpha.append(a)
         w = w - a * V[j] - (beta[-1] * V[j - 1] if j else 0)
-        for _ in range(2):  # reorthogonalise twice: the basis stays orthonormal to rounding
-            w = w - np.conj(V[:j + 1] @ w.conj()) @ V[:j + 1]
+        # full reorthogonalisation, one classical Gram-Schmidt pass (m <= 40 vectors)
+        w = w - np.conj(V[:j + 1] @ w.conj()) @ V[:j + 1]
         b = float(np.linalg.norm(w))
         scale = max(scale, abs(a), b)
         if b <= 1e-13 * max(scale, 1e-300) or j + 1 == V.shape[0]:
