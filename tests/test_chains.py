@@ -266,6 +266,8 @@ def test_cli_chain(capsys):
     assert len(printed["t_min_digits"].replace(".", "")) == 16  # double precision, said so
     for argv, message in ((["--chain", "4", "--model", "ising", "--gamma", "0.3"], "fixed by"),
                           (["--chain", "1"], "integer >= 2"),
+                          (["--chain", "23"], "beyond reach"),
+                          (["--chain", "4", "--model", "heisenberg"], "heisenberg"),
                           (["--periodic"], "needs --chain"),
                           (["--chain", "4", "--set", "D=1"], "not --hamiltonian")):
         assert main(["eval", "ergotropy", "--t", "1", *argv]) == 2

@@ -213,8 +213,12 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
 
+#: What one parameter point of a chain gives: ``Spectral`` (dense) or ``KrylovPoint``.
+PointSpectrum = Any
+
+
 def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
-                   state_times: np.ndarray | None = None, on_states=None):
+                   state_times: np.ndarray | None = None, on_states=None) -> PointSpectrum:
     """One parameter point, dense (``Spectral``) or Krylov (``KrylovPoint``) as the chain's
     size decides; ``end`` is the last time asked for (the Krylov path stops there).
     ``on_states(indices, psi)`` receives ``psi`` on the 2^N basis at ``state_times``."""

@@ -47,7 +47,7 @@ from matplotlib.figure import Figure
 
 from ..model.chain import ChainBattery, chain
 from ..numeric.chain_charging import POINTS_PER_PERIOD
-from ..numeric.chain_numeric import Spectral, chain_system, spectral
+from ..numeric.chain_numeric import PointSpectrum, point_spectrum
 from .figures import DEFAULT_GAMMA, FigureResult, Panel, save_figures
 
 #: Fixed parameters of each model (besides J = Omega = omega0 = 1).
@@ -102,8 +102,9 @@ def chain_battery(model: str, boundary: str, N: int) -> ChainBattery:
     return chain(N, model, periodic=boundary == "ring", **fixed, **CHAIN_MODELS.get(model, {}))
 
 
-def point_spectral(model: str, boundary: str, N: int, D: float = 0.0) -> Spectral:
-    """One parameter point diagonalised (:func:`qb_symbolic.numeric.chain_numeric.spectral`).
+def point_spectral(model: str, boundary: str, N: int, D: float = 0.0) -> PointSpectrum:
+    """One parameter point diagonalised (:func:`qb_symbolic.numeric.chain_numeric.point_spectrum`:
+    dense sectors, or Krylov steps over the window for large sectors).
 
     Parameters
     ----------
@@ -114,12 +115,12 @@ def point_spectral(model: str, boundary: str, N: int, D: float = 0.0) -> Spectra
 
     Returns
     -------
-    Spectral
-        Eigen-decomposition of every populated sector, the start's components, H0's blocks.
+    PointSpectrum
+        Eigen-decomposition of every populated sector (or the Krylov steps over the window).
     """
     battery = chain_battery(model, boundary, N)
     values = battery.values_for({"D": D} if "D" in battery.names else {})
-    return spectral(chain_system(battery), [float(values[n]) for n in battery.names], N)
+    return point_spectrum(battery, [float(values[n]) for n in battery.names], WINDOW)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class Peak:
     ergotropy_at_end: bool
 
 
-def _refine(found: Spectral, t: np.ndarray, f: np.ndarray, power: bool,
+def _refine(found: PointSpectrum, t: np.ndarray, f: np.ndarray, power: bool,
             window: float) -> tuple[float, float]:
     """The three best local maxima of ``f`` on the grid ``t``, refined by nested grids."""
     up = np.r_[True, f[1:] >= f[:-1]] & np.r_[f[:-1] >= f[1:], True]
@@ -156,12 +157,12 @@ def _refine(found: Spectral, t: np.ndarray, f: np.ndarray, power: bool,
     return top_t, top
 
 
-def largest(found: Spectral, window: float = WINDOW) -> Peak:
+def largest(found: PointSpectrum, window: float = WINDOW) -> Peak:
     """Largest power ``zeta/t`` and ergotropy ``zeta`` in ``[0, window]`` from one spectral form.
 
     Parameters
     ----------
-    found : Spectral
+    found : PointSpectrum
         One diagonalised parameter point, started in ``|d...d>`` (``zeta(0) = 0``).
     window : float
         End of the time window.
@@ -171,7 +172,7 @@ def largest(found: Spectral, window: float = WINDOW) -> Peak:
     Peak
         Totals (not per cell) and their times; ``*_at_end`` when the maximum is the window end.
     """
-    width = max((float(np.ptp(E)) for E, _, _ in found.eigen if len(E)), default=0.0)
+    width = found.width
     count = int(max(MIN_GRID, GRID_PER_PERIOD * width * window / (2 * math.pi) + 1))
     t = np.linspace(0.0, window, count)
     zeta = found.ergotropy(t)
