@@ -9,10 +9,18 @@ H = Omega(sx1 + sx2) + J[(1+gamma) sx1 sx2 + (1-gamma) sy1 sy2 + Delta sz1 sz2]
 
 from __future__ import annotations
 
-import random
+import os
 
-import mpmath as mp
-import pytest
+# The suite runs in two pytest-xdist worker processes on two cores: each keeps one BLAS
+# thread, or the workers' OpenBLAS pools oversubscribe the cores (eigh then runs up to
+# 100x slower). Set before numpy is first imported in the worker.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import random  # noqa: E402
+
+import mpmath as mp  # noqa: E402
+import pytest  # noqa: E402
 
 #: Seed of every random test (one place, so a failure is reproducible).
 SEED = 20240616
