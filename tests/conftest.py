@@ -17,10 +17,10 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-import random  # noqa: E402
+import random
 
-import mpmath as mp  # noqa: E402
-import pytest  # noqa: E402
+import mpmath as mp
+import pytest
 
 #: Seed of every random test (one place, so a failure is reproducible).
 SEED = 20240616
