@@ -149,7 +149,29 @@ def build_parser() -> argparse.ArgumentParser:
     p_report.add_argument("--out", default="qb_report", help="output folder (default ./qb_report)")
     p_report.add_argument("--gamma", type=_number, default=None,
                           help="gamma of the XYZ figures and summary rows (default -0.2)")
+    p_check = sub.add_parser("selfcheck", help="check every closed form against a 50-digit expm "
+                             "(and QuTiP when installed) on this machine")
+    p_check.add_argument("--points", type=int, default=3, help="parameter points per battery (default 3)")
+    p_check.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p_check.add_argument("--no-qutip", action="store_true", help="skip the QuTiP rows")
     return parser
+
+
+def _run_selfcheck(args: argparse.Namespace) -> str:
+    from .cli_selfcheck import run
+
+    if args.points < 1:
+        raise ValueError(f"--points must be >= 1; got {args.points}")
+    with_qutip = not args.no_qutip
+    if with_qutip:
+        try:
+            import qutip  # noqa: F401
+        except ImportError:
+            print("QuTiP is not installed: its rows are skipped (pip install qutip)")
+            with_qutip = False
+    if not run(args.points, args.seed, with_qutip, lambda line: print(line, flush=True)):
+        raise RuntimeError("selfcheck failed: see the rows marked FAIL above")
+    return ""
 
 
 def _gamma(args: argparse.Namespace) -> float:
@@ -315,7 +337,8 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
 
 
 COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex,
-            "figures": _run_figures, "claims": _run_claims, "report": _run_report}
+            "figures": _run_figures, "claims": _run_claims, "report": _run_report,
+            "selfcheck": _run_selfcheck}
 
 #: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
 EXIT_FAILURE = 1

@@ -180,5 +180,12 @@ class UserBattery:
         return UserBattery(self.hamiltonian.subs(subs), self.energy_operator.subs(subs),
                            self.initial_state.subs(subs), kept, defaults, self.source)
 
+    def to_qutip(self, **values: Any):
+        """H, H0 and the start (ket or density matrix) as QuTiP ``Qobj`` at ``values``
+        (:func:`qb_symbolic.model.qutip_interop.battery_to_qutip`)."""
+        from .qutip_interop import battery_to_qutip
+
+        return battery_to_qutip(self, values)
+
     def __repr__(self) -> str:
         return f"UserBattery({self.source!s}; parameters {', '.join(self.names)})"

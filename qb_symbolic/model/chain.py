@@ -99,6 +99,13 @@ class ChainBattery:
                              f"{allowed}")
         return {n: given[n] if given.get(n) is not None else defaults[n] for n in self.names}
 
+    def to_qutip(self, **values: Any):
+        """H, H0 and the start as QuTiP ``Qobj`` (N tensor factors, site 1 first) at
+        ``values`` (:func:`qb_symbolic.model.qutip_interop.chain_to_qutip`)."""
+        from .qutip_interop import chain_to_qutip
+
+        return chain_to_qutip(self, values)
+
     def __repr__(self) -> str:
         return f"ChainBattery({self.source}; parameters {', '.join(self.names)})"
 

@@ -330,10 +330,35 @@ class Battery:
         return UserBattery.build(text, H0, initial)
 
     @staticmethod
-    def from_matrix(H: Any, *, H0: Any = None, initial: Any = "dd"):
-        """A battery from a 4x4 Hermitian matrix (SymPy, numpy, or a QuTiP ``Qobj``)."""
+    def from_matrix(H: Any, *, H0: Any = None, initial: Any = "dd", rationals: bool = False):
+        """A battery from a 4x4 Hermitian matrix (SymPy, numpy, or a QuTiP ``Qobj``).
+
+        ``H0`` and ``initial`` take the same forms (a ``Qobj`` ket or density matrix too).
+        Floats are taken exactly by their shortest repr; with ``rationals=True`` each is
+        replaced by the simplest fraction that rounds to it (within 4 ulp, denominators up
+        to 2^20), so ``Battery.from_matrix(bat.to_qutip(J=1/3).H, rationals=True)`` gives
+        the Hamiltonian at ``J = 1/3`` exactly.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Battery.from_matrix(np.diag([1.0, 0, 0, -1])).hamiltonian[0, 0]
+        1
+        """
         from .battery import UserBattery
 
         if isinstance(H, (str, Mapping)):
             raise ValueError("from_matrix takes a 4x4 matrix; use from_string or from_paulis")
+        if rationals:
+            from .qutip_interop import snap_numeric
+
+            H, H0 = snap_numeric(H), snap_numeric(H0)
+            initial = snap_numeric(initial)
         return UserBattery.build(H, H0, initial)
+
+    def to_qutip(self, **values: Any):
+        """H, H0 and the start as QuTiP ``Qobj`` at ``values`` (defaults fill the rest);
+        see :func:`qb_symbolic.model.qutip_interop.battery_to_qutip`."""
+        from .qutip_interop import battery_to_qutip
+
+        return battery_to_qutip(self, values)

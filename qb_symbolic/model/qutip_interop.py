@@ -1,0 +1,121 @@
+"""QuTiP interoperability: any battery's operators and start as ``Qobj`` at given values.
+
+QuTiP stays optional (a test/bench extra): it is imported only here, inside the
+functions, with a clear message when missing. The way back is
+:meth:`qb_symbolic.Battery.from_matrix`, which takes a ``Qobj`` (anything with
+``.full()``); ``rationals=True`` there recovers exact fractions from the doubles, so a
+round trip at rational parameter values gives the Hamiltonian exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import reduce
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+#: Largest denominator :func:`snap_rational` tries (1/3, 5/7, 22/7: yes; 1e-7: kept as is).
+MAX_DENOMINATOR = 1 << 20
+
+
+@dataclass(frozen=True)
+class QutipBattery:
+    """``H``, ``H0`` (``Qobj`` operators) and the start (a ket, or a density matrix)."""
+
+    H: Any
+    H0: Any
+    state: Any
+
+    def __iter__(self):
+        return iter((self.H, self.H0, self.state))
+
+
+def _qutip():
+    try:
+        import qutip
+    except ImportError as error:
+        raise ValueError("to_qutip needs QuTiP: pip install qutip "
+                         "(or qb_symbolic[test])") from error
+    return qutip
+
+
+def _numeric(matrix: sp.MatrixBase, substitutions: dict, what: str) -> np.ndarray:
+    value = matrix.subs(substitutions)
+    if value.free_symbols:
+        names = ", ".join(sorted(s.name for s in value.free_symbols))
+        raise ValueError(f"{what} still depends on {names}: give their values")
+    return np.array(value.evalf(17).tolist(), dtype=complex)
+
+
+def battery_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
+    """A two-qubit battery (preset or user) at ``values`` (its defaults fill the rest):
+    dims ``[[2, 2], [2, 2]]`` for operators and density matrices, a ket with the dims of
+    ``tensor(basis(2), basis(2))``; cell 1 is the first tensor factor (CONVENTIONS.md)."""
+    from ..core.values import exact_real
+
+    qutip = _qutip()
+    model = battery.as_model() if hasattr(battery, "as_model") else battery
+    resolved = model.values_for(values)
+    subs = {model.params[n]: exact_real(n, v) for n, v in resolved.items()}
+    dims = [[2, 2], [2, 2]]
+    H = qutip.Qobj(_numeric(model.hamiltonian, subs, "H"), dims=dims)
+    H0 = qutip.Qobj(_numeric(model.energy_operator, subs, "H0"), dims=dims)
+    start = _numeric(model.initial_state, subs, "the initial state")
+    ket_dims = qutip.tensor(qutip.basis(2, 0), qutip.basis(2, 0)).dims
+    state = qutip.Qobj(start, dims=dims if start.shape == (4, 4) else ket_dims)
+    return QutipBattery(H, H0, state)
+
+
+def chain_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
+    """An N-site chain as ``Qobj`` (tensor products of Pauli matrices: sparse)."""
+    qutip = _qutip()
+    resolved = battery.values_for(values)
+    subs = {s: resolved[s.name] for s in battery.parameters}
+    N = battery.N
+    pauli = {"X": qutip.sigmax(), "Y": qutip.sigmay(), "Z": qutip.sigmaz()}
+
+    def string(letters: dict[int, str]):
+        return qutip.tensor([pauli[letters[i]] if i in letters else qutip.qeye(2)
+                             for i in range(N)])
+
+    def number(c: sp.Expr) -> float:
+        return float(sp.sympify(c).subs(subs))
+
+    H = 0
+    for letter, c in battery.site:
+        H = H + number(c) * sum(string({i: letter}) for i in range(N))
+    bonds = [(i, i + 1) for i in range(N - 1)] + ([(N - 1, 0)] if battery.periodic and N > 2 else [])
+    for label, c in battery.bond:
+        H = H + number(c) * sum(string({i: label[0], j: label[1]}) for i, j in bonds)
+    H0 = sum(number(c) * sum(string({i: letter}) for i in range(N))
+             for letter, c in battery.energy_site)
+    state = reduce(qutip.tensor, [qutip.basis(2, 0 if s == "u" else 1) for s in battery.initial])
+    return QutipBattery(H, H0, state)
+
+
+def snap_rational(x: float) -> sp.Rational:
+    """The simplest fraction (denominator <= :data:`MAX_DENOMINATOR`) that rounds to the
+    double ``x`` within 4 ulp; otherwise ``x``'s shortest decimal repr, exactly."""
+    near = Fraction(x).limit_denominator(MAX_DENOMINATOR)
+    if abs(float(near) - x) <= 4 * np.spacing(abs(x)):
+        return sp.Rational(near.numerator, near.denominator)
+    return sp.Rational(repr(float(x)))
+
+
+def snap_numeric(data: Any) -> Any:
+    """A numeric matrix or vector (numpy, ``Qobj``) with every entry snapped by
+    :func:`snap_rational` (real and imaginary parts apart); anything else unchanged."""
+    if data is None or isinstance(data, (str, sp.Basic)):
+        return data
+    if hasattr(data, "full"):
+        data = data.full()
+    try:
+        array = np.asarray(data, dtype=complex)
+    except (TypeError, ValueError):
+        return data  # symbolic lists and the like: taken as they are
+    exact = [snap_rational(float(z.real)) + sp.I * snap_rational(float(z.imag))
+             for z in array.reshape(-1)]
+    return sp.Matrix(array.shape[0], array.size // array.shape[0], exact)
