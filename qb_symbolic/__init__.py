@@ -18,6 +18,7 @@ report; ``cli``: the ``qb-symbolic`` command.
 """
 
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
+from .export.code import LANGUAGES, export
 from .model.chain import chain
 from .model.presets import MODELS, Battery
 from .numeric.charging import ChargingResult, charging_time, max_power
@@ -48,6 +49,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "GIBBS_MODELS",
+    "LANGUAGES",
     "MODELS",
     "PARAMETERS",
     "QUANTITIES",
@@ -73,6 +75,7 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "evolved_state",
+    "export",
     "figures_of_merit",
     "gamma",
     "gibbs_battery",

@@ -149,12 +149,40 @@ def build_parser() -> argparse.ArgumentParser:
     p_report.add_argument("--out", default="qb_report", help="output folder (default ./qb_report)")
     p_report.add_argument("--gamma", type=_number, default=None,
                           help="gamma of the XYZ figures and summary rows (default -0.2)")
+    p_export = sub.add_parser("export", help="one file with a closed form in C, Fortran, Julia, "
+                              "Rust, Mathematica, Octave or JAX")
+    p_export.add_argument("quantity", help="energy, ergotropy, power, concurrence, coherence or steering")
+    p_export.add_argument("--lang", required=True, help="c, fortran, julia, rust, mathematica, octave or jax")
+    p_export.add_argument("--model", default=None, help="a preset (default general)")
+    p_export.add_argument("--hamiltonian", default=None, metavar="TEXT", help="a battery of your own")
+    p_export.add_argument("--h0", default=None, metavar="TEXT", help="with --hamiltonian: H0")
+    p_export.add_argument("--initial", default="dd", help="with --hamiltonian: the start (default dd)")
+    p_export.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
     p_check = sub.add_parser("selfcheck", help="check every closed form against a 50-digit expm "
                              "(and QuTiP when installed) on this machine")
     p_check.add_argument("--points", type=int, default=3, help="parameter points per battery (default 3)")
     p_check.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
     p_check.add_argument("--no-qutip", action="store_true", help="skip the QuTiP rows")
     return parser
+
+
+def _run_export(args: argparse.Namespace) -> str:
+    from .export.code import export
+    from .model.presets import Battery
+
+    if args.hamiltonian is not None and args.model is not None:
+        raise ValueError("give --model or --hamiltonian, not both")
+    if args.hamiltonian is None and (args.h0 is not None or args.initial != "dd"):
+        raise ValueError("--h0 and --initial need --hamiltonian")
+    battery = (None if args.hamiltonian is None else
+               Battery.from_string(args.hamiltonian, H0=args.h0, initial=args.initial))
+    text = export(args.quantity, args.lang, model=args.model if battery is None else None,
+                  battery=battery)
+    if args.output is None:
+        return text.rstrip("\n")
+    with open(args.output, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return f"wrote {args.output}"
 
 
 def _run_selfcheck(args: argparse.Namespace) -> str:
@@ -338,7 +366,7 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
 
 COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex,
             "figures": _run_figures, "claims": _run_claims, "report": _run_report,
-            "selfcheck": _run_selfcheck}
+            "selfcheck": _run_selfcheck, "export": _run_export}
 
 #: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
 EXIT_FAILURE = 1
