@@ -163,6 +163,9 @@ def main(argv=None) -> int:
     from thermal_speed import thermal_section  # benchmarks/ is on sys.path as the script's folder
 
     thermal_ok = thermal_section(args.repeats, max(1, min(args.qutip_rows, 20)))
+    from exported_c import exported_c_section
+
+    exported_c_section(args.repeats)
     return 0 if ok and user_ok and thermal_ok else 1
 
 
