@@ -23,6 +23,7 @@ from .model.chain import chain
 from .model.presets import MODELS, Battery
 from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
+from .numeric.derivatives import derivative, derivative_expr
 from .numeric.evaluate import evaluate, evaluate_many
 from .numeric.sweep import SweepResult, sweep
 from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
@@ -70,6 +71,8 @@ __all__ = [
     "charging_time",
     "coherence_of_state",
     "concurrence_of_pure_state",
+    "derivative",
+    "derivative_expr",
     "eigensystem",
     "ergotropy_of_state",
     "evaluate",

@@ -16,7 +16,7 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from .cli_battery import add_user_battery, battery_label, user_battery
+from .cli_battery import add_user_battery, battery_label, derivative_values, user_battery
 from .cli_table import scan_progress, table
 from .core.symbols import PARAMETERS
 
@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--t", type=_times, required=True, help="T1,T2,... or start:stop:count")
     p_eval.add_argument("--digits", type=int, default=None,
                         help="evaluate with mpmath at this many digits (values as strings in JSON)")
+    p_eval.add_argument("--wrt", default=None, metavar="NAME",
+                        help="the exact derivative with respect to a parameter (or t) instead")
 
     for name, text in (("tmin", "time of the largest ergotropy in the window"),
                        ("max-power", "time and value of the largest power in the window")):
@@ -290,7 +292,9 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     if args.digits is not None and args.digits < 1:
         raise ValueError(f"--digits must be a positive integer; got {args.digits}")
     times = args.t if args.digits is not None else np.asarray(args.t, dtype=float)
-    if battery is not None:
+    if args.wrt is not None:
+        values, resolved, model = derivative_values(args, battery, user_values, given, times)
+    elif battery is not None:
         values = evaluate(args.quantity, times, battery=battery, digits=args.digits,
                           **user_values)
         resolved = {n: float(v) + 0.0 for n, v in battery.values_for(user_values).items()}
@@ -303,7 +307,7 @@ def _run_eval(args: argparse.Namespace) -> dict[str, Any]:
     else:
         shown = [float(v) + 0.0 for v in np.asarray(values).reshape(-1)]
     return {
-        "quantity": args.quantity,
+        "quantity": args.quantity if args.wrt is None else f"d {args.quantity}/d {args.wrt}",
         "model": model,
         "params": resolved,
         "t": [float(x) + 0.0 for x in np.asarray(args.t, dtype=float).reshape(-1)],

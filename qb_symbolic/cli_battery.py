@@ -100,3 +100,30 @@ def battery_label(args: argparse.Namespace) -> str:
     if getattr(args, "gibbs", None) is not None:
         return f"gibbs: {args.gibbs}"
     return f"user: {args.hamiltonian}"
+
+
+def derivative_values(args: argparse.Namespace, battery, user_values: dict, given: dict,
+                      times) -> tuple:
+    """``eval --wrt NAME``: the exact derivative (values, resolved parameters, label)."""
+    import numpy as np
+
+    from .numeric.derivatives import derivative
+    from .numeric.evaluate import resolve
+
+    if getattr(battery, "model", None) == "chain" or getattr(battery, "mixed", False):
+        raise ValueError("--wrt needs a two-qubit battery with a pure start")
+    target = {"battery": battery} if battery is not None else {"model": args.model}
+    values = user_values
+    if battery is None:
+        from .model.presets import Battery
+
+        names = Battery(args.model).as_model().names
+        values = {k: v for k, v in given.items() if k in names and v is not None}
+    if args.digits is None:
+        found = derivative(args.quantity, args.wrt, times, **target, **values)
+    else:
+        found = np.array([derivative(args.quantity, args.wrt, x, digits=args.digits, **target,
+                                     **values) for x in np.atleast_1d(times)], dtype=object)
+    resolved = (resolve(args.model, values) if battery is None else battery.values_for(values))
+    resolved = {n: float(v) + 0.0 for n, v in resolved.items()}
+    return found, resolved, battery_label(args) if battery is not None else args.model

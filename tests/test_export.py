@@ -21,7 +21,7 @@ from sympy.parsing.mathematica import parse_mathematica
 import qb_symbolic as qb
 from qb_symbolic.cli import main
 from qb_symbolic.export.code import export
-from qb_symbolic.export.real_forms import real_forms
+from qb_symbolic.symbolic.real_forms import real_forms
 
 #: The exported spectral form against the package's Newton-form evaluators at generic
 #: points (eigenvalue gaps O(1)): both double precision.

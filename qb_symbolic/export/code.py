@@ -20,7 +20,7 @@ import sympy as sp
 from sympy.printing.numpy import JaxPrinter
 from sympy.printing.rust import RustCodePrinter
 
-from .real_forms import EXPORTABLE, RealForms, real_forms
+from ..symbolic.real_forms import EXPORTABLE, RealForms, real_forms
 
 LANGUAGES = ("c", "fortran", "julia", "rust", "mathematica", "octave", "jax")
 _COMMENT = {"c": "//", "rust": "//", "fortran": "!", "julia": "#", "octave": "%", "jax": "#",

@@ -28,8 +28,8 @@ from typing import Any
 import sympy as sp
 
 from ..core.symbols import t as T
-from ..symbolic.evolution import evolution
-from ..symbolic.roots import Z
+from .evolution import evolution
+from .roots import Z
 
 #: What the exported code can compute.
 EXPORTABLE = ("energy", "ergotropy", "power", "concurrence", "coherence", "steering")
