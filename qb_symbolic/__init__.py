@@ -25,6 +25,7 @@ from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
 from .numeric.derivatives import derivative, derivative_expr
 from .numeric.evaluate import evaluate, evaluate_many
+from .numeric.optimise import OptimumResult, optimise
 from .numeric.sweep import SweepResult, sweep
 from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
 from .symbolic.gibbs_batteries import GIBBS_MODELS, gibbs_battery
@@ -63,6 +64,7 @@ __all__ = [
     "FiguresOfMerit",
     "J",
     "Omega",
+    "OptimumResult",
     "SweepResult",
     "bell_diagonal_state",
     "beta",
@@ -84,6 +86,7 @@ __all__ = [
     "gibbs_battery",
     "max_power",
     "omega0",
+    "optimise",
     "partial_trace",
     "product_state",
     "steering_of_state",

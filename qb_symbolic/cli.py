@@ -17,6 +17,7 @@ import mpmath as mp
 import numpy as np
 
 from .cli_battery import add_user_battery, battery_label, derivative_values, user_battery
+from .cli_optimise import add_optimise, run_optimise
 from .cli_table import scan_progress, table
 from .core.symbols import PARAMETERS
 
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("--h0", default=None, metavar="TEXT", help="with --hamiltonian: H0")
     p_export.add_argument("--initial", default="dd", help="with --hamiltonian: the start (default dd)")
     p_export.add_argument("-o", "--output", default=None, help="write to this file (default: stdout)")
+    add_optimise(sub, _add_parameters)
     p_check = sub.add_parser("selfcheck", help="check every closed form against a 50-digit expm "
                              "(and QuTiP when installed) on this machine")
     p_check.add_argument("--points", type=int, default=3, help="parameter points per battery (default 3)")
@@ -370,7 +372,8 @@ def _run_max_power(args: argparse.Namespace) -> dict[str, Any]:
 
 COMMANDS = {"eval": _run_eval, "tmin": _run_tmin, "max-power": _run_max_power, "latex": _run_latex,
             "figures": _run_figures, "claims": _run_claims, "report": _run_report,
-            "selfcheck": _run_selfcheck, "export": _run_export}
+            "selfcheck": _run_selfcheck, "export": _run_export,
+            "optimise": lambda args: run_optimise(args, _params(args))}
 
 #: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
 EXIT_FAILURE = 1

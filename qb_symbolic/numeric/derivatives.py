@@ -27,16 +27,20 @@ from ..symbolic.real_forms import RealForms, real_forms
 
 
 def _battery(model: str | None, battery: Any):
-    from ..model.presets import MODELS, Battery
-
     if battery is not None and model is not None:
         raise ValueError("give model= or battery=, not both")
     if battery is None:
-        name = model or "general"
-        if name not in MODELS:
-            raise ValueError(f"unknown model {name!r}; models: {', '.join(MODELS)}")
-        return Battery(name).as_model()
+        return _preset(model or "general")
     return battery.as_model() if hasattr(battery, "as_model") else battery
+
+
+@cache
+def _preset(name: str):
+    from ..model.presets import MODELS, Battery
+
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; models: {', '.join(MODELS)}")
+    return Battery(name).as_model()
 
 
 @cache
@@ -83,16 +87,26 @@ def derivative_expr(quantity: str, wrt: str, battery: Any = None, *,
 
 def _run(forms: RealForms, values: dict, t: Any, lib: str) -> Any:
     known = {**{s: values[s.name] for s in forms.parameters}, T: t}
-    for name, value in forms.assignments:
-        known[name] = _compiled(value, tuple(sorted(value.free_symbols, key=str)), lib)(
-            *(known[s] for s in sorted(value.free_symbols, key=str)))
-    args = tuple(sorted(forms.result.free_symbols, key=str))
-    return _compiled(forms.result, args, lib)(*(known[s] for s in args))
+    entry = _COMPILED.get((id(forms), lib))
+    if entry is None:  # the entry keeps ``forms`` alive, so its id is never reused
+        steps = [(name, _lambdified(value, lib)) for name, value in
+                 (*forms.assignments, (None, forms.result))]
+        entry = _COMPILED[(id(forms), lib)] = (forms, steps)
+    steps = entry[1]
+    for name, (fn, args) in steps:
+        value = fn(*(known[s] for s in args))
+        if name is None:
+            return value
+        known[name] = value
+    raise AssertionError("unreachable")
 
 
-@cache
-def _compiled(expr: sp.Expr, args: tuple, lib: str):
-    return sp.lambdify(args, expr, "mpmath" if lib == "mpmath" else "numpy")
+_COMPILED: dict[tuple[int, str], list] = {}
+
+
+def _lambdified(expr: sp.Expr, lib: str) -> tuple[Any, tuple[sp.Symbol, ...]]:
+    args = tuple(sorted(expr.free_symbols, key=str))
+    return sp.lambdify(args, expr, "mpmath" if lib == "mpmath" else "numpy"), args
 
 
 def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
@@ -130,4 +144,12 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
 
 
 def _at_zero(forms: RealForms) -> RealForms:
-    return RealForms(forms.quantity, forms.parameters, forms.assignments, forms.at_zero, None)
+    """The chain whose result is the value at t = 0 (one object per chain: kept)."""
+    entry = _AT_ZERO.get(id(forms))
+    if entry is None:
+        entry = _AT_ZERO[id(forms)] = (forms, RealForms(forms.quantity, forms.parameters,
+                                                         forms.assignments, forms.at_zero, None))
+    return entry[1]
+
+
+_AT_ZERO: dict[int, tuple[RealForms, RealForms]] = {}
