@@ -180,6 +180,15 @@ class UserBattery:
         return UserBattery(self.hamiltonian.subs(subs), self.energy_operator.subs(subs),
                            self.initial_state.subs(subs), kept, defaults, self.source)
 
+    def _repr_latex_(self) -> str:
+        """H, H0 and the start as formulas (Jupyter shows this in place of the repr)."""
+        from ..core.display import ket_latex, math, pauli_latex
+
+        start = (f"\\rho(0) = {sp.latex(sp.Matrix(self.initial_state))}" if self.mixed
+                 else f"|\\psi(0)\\rangle = {ket_latex(self.initial_state)}")
+        return math(f"H = {pauli_latex(self.hamiltonian)}",
+                    f"H_0 = {pauli_latex(self.energy_operator)}", start)
+
     def to_qutip(self, **values: Any):
         """H, H0 and the start (ket or density matrix) as QuTiP ``Qobj`` at ``values``
         (:func:`qb_symbolic.model.qutip_interop.battery_to_qutip`)."""

@@ -99,6 +99,23 @@ class ChainBattery:
                              f"{allowed}")
         return {n: given[n] if given.get(n) is not None else defaults[n] for n in self.names}
 
+    def _repr_latex_(self) -> str:
+        """``H = sum_bonds (bond term) + sum_sites (site term)`` as a formula (Jupyter)."""
+        from ..core.display import math
+
+        def terms(pairs, sites: str) -> str:
+            parts = [c * sp.Symbol(" ".join(f"\\sigma^{{{x.lower()}}}_{{{i}}}"
+                                            for x, i in zip(label, sites)), commutative=False)
+                     for label, c in pairs]
+            return sp.latex(sp.Add(*parts))
+
+        last = "N" if self.periodic else "N-1"
+        return math(f"H = \\sum_{{i=1}}^{{{last}}} \\left({terms(self.bond, ('i', 'i+1'))}\\right)"
+                    f" + \\sum_{{i=1}}^{{N}} \\left({terms(self.site, ('i',))}\\right)",
+                    f"H_0 = \\sum_i {terms(self.energy_site, ('i',))}",
+                    f"N = {self.N}" + (",\\ \\text{ring}" if self.periodic else ""),
+                    f"|\\psi(0)\\rangle = |{self.initial}\\rangle")
+
     def to_qutip(self, **values: Any):
         """H, H0 and the start as QuTiP ``Qobj`` (N tensor factors, site 1 first) at
         ``values`` (:func:`qb_symbolic.model.qutip_interop.chain_to_qutip`)."""

@@ -356,6 +356,10 @@ class Battery:
             initial = snap_numeric(initial)
         return UserBattery.build(H, H0, initial)
 
+    def _repr_latex_(self) -> str:
+        """The preset's H, H0 and ``|dd>`` as formulas (Jupyter)."""
+        return self.as_model()._repr_latex_()
+
     def to_qutip(self, **values: Any):
         """H, H0 and the start as QuTiP ``Qobj`` at ``values`` (defaults fill the rest);
         see :func:`qb_symbolic.model.qutip_interop.battery_to_qutip`."""

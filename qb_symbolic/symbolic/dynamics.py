@@ -48,6 +48,12 @@ class EvolvedState:
     eigensystem: Eigensystem
     symmetry_amplitudes: sp.Matrix
     ket: sp.Matrix
+
+    def _repr_latex_(self) -> str:
+        """``|psi(t)>`` in the eigenvalue symbols ``lambda_k`` and ``t`` (Jupyter)."""
+        from ..core.display import ket_latex, math
+
+        return math(f"|\\psi(t)\\rangle = {ket_latex(self.ket)}")
     components: tuple[tuple[sp.Symbol, sp.Matrix], ...]
 
     @property

@@ -239,6 +239,13 @@ class FiguresOfMerit:
     def omega0(self) -> sp.Expr:
         return self.battery.params["omega0"]
 
+    def _repr_latex_(self) -> str:
+        """Ergotropy, power and concurrence in ``lambda_k`` and ``t`` (Jupyter)."""
+        from ..core.display import math
+
+        return math(f"\\zeta(t) = {sp.latex(self.ergotropy)}", f"P(t) = {sp.latex(self.power)}",
+                    f"C(t) = {sp.latex(self.concurrence)}")
+
     def cos_sum(self, time: sp.Expr = t_symbol) -> sp.Expr:
         """``x(time) = sum_k w_k cos(nu_k time) = Re f(time)``."""
         return sp.Add(*[w * sp.cos(nu * time) for w, nu in zip(self.weights, self.frequencies)])

@@ -265,6 +265,12 @@ class Eigensystem:
         """``{lambda_k: closed form}`` for all four eigenvalues."""
         return {s: v for spec in self.spectra for s, v in zip(spec.symbols, spec.values)}
 
+    def _repr_latex_(self) -> str:
+        """The four eigenvalues' closed forms (Jupyter)."""
+        from ..core.display import math
+
+        return math(*(f"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.eigenvalues.items()))
+
     def spectrum_of(self, label: str) -> BlockSpectrum:
         """The spectrum of the block holding the basis vector ``label``."""
         for spec in self.spectra:
