@@ -93,6 +93,13 @@ class ChargingResult:
         Later local maxima within the float path's error bound of the best that
         were not refined with mpmath (``MAX_REFINED``); 0 in all but very long
         windows of periodic dynamics, where they are repeats of the same maximum.
+
+    Examples
+    --------
+    >>> from qb_symbolic import charging_time
+    >>> r = charging_time("parallel", Omega=1)
+    >>> r.t_exact, float(r.value), float(r.capacity)
+    (pi/2, 4.0, 4.0)
     """
 
     model: str
@@ -347,6 +354,12 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
     ValueError
         For bad parameters, ``Omega = 0`` without a window, a window that is not
         finite and ``> 0``, or one needing more than ``MAX_GRID_POINTS`` points.
+
+    Examples
+    --------
+    >>> r = charging_time("parallel", Omega=2)  # 4 omega0 sin^2(2 t): full at pi/4
+    >>> r.t_exact, r.full_charge
+    (pi/4, True)
     """
     if getattr(battery, "model", None) == "chain":
         from .chain_charging import chain_charging
@@ -369,9 +382,15 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
 
     The maximum is a root of ``t zeta'(t) - (zeta(t) - zeta(0))`` (where ``P' = 0``), the
     window's end, or ``t = 0`` with the limit ``zeta'(0)`` when that is larger (a start
-    charging fastest at once; never for |dd>, where ``zeta'(0) = 0``). The power is the
+    charging fastest at once; never for ``|dd>``, where ``zeta'(0) = 0``). The power is the
     stored energy per time (:func:`qb_symbolic.numeric.user_numeric.stored_power`), which
     is ``zeta/t`` for the paper's start. Parameters as for :func:`charging_time`.
+
+    Examples
+    --------
+    >>> r = max_power("parallel", Omega=1, omega0=1)  # 4 sin^2(t)/t peaks where tan t = 2t
+    >>> round(float(r.t), 10), round(float(r.value), 10)
+    (1.1655611852, 2.8984454151)
     """
     if getattr(battery, "model", None) == "chain":
         from .chain_charging import chain_charging

@@ -256,6 +256,13 @@ def evaluate_many(
 
     Same arguments as :func:`evaluate`, with a sequence of quantity names;
     returns ``{name: array}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> found = evaluate_many(("ergotropy", "power"), [np.pi / 4], model="parallel", Omega=1)
+    >>> round(float(found["ergotropy"][0]), 12), round(float(found["power"][0]), 9)  # 4 sin^2, /t
+    (2.0, 2.546479089)
     """
     if isinstance(quantities, str):
         quantities = (quantities,)

@@ -38,7 +38,14 @@ ASCENT_STEPS = 200
 
 @dataclass(frozen=True)
 class OptimumResult:
-    """The best point found and its certificate."""
+    """The best point found and its certificate.
+
+    Examples
+    --------
+    >>> r = optimise("ergotropy", {"t": (0, 2)}, model="parallel", Omega=2, omega0=1)
+    >>> round(r.location["t"], 12), round(r.value, 12), r.on_bound
+    (0.785398163397, 4.0, ())
+    """
 
     value: float
     location: dict[str, float]

@@ -32,7 +32,14 @@ PROGRESS_MIN_CHUNKS = 8
 
 @dataclass(frozen=True)
 class SweepResult:
-    """Values on a named grid: ``result[q]`` has one axis per name in ``axes``."""
+    """Values on a named grid: ``result[q]`` has one axis per name in ``axes``.
+
+    Examples
+    --------
+    >>> r = sweep("ergotropy", {"Omega": [1.0, 2.0]}, t=0.25, model="parallel", omega0=1)
+    >>> r.axes, r["ergotropy"].shape
+    (('Omega',), (2,))
+    """
 
     axes: tuple[str, ...]
     coords: dict[str, np.ndarray]

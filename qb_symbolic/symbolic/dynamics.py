@@ -42,6 +42,14 @@ class EvolvedState:
     components
         ``(lambda_k, a_k)`` with ``symmetry_amplitudes = sum_k exp(-i lambda_k t) a_k``
         (only eigenvalues the initial state populates).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from qb_symbolic import Battery, evolved_state
+    >>> ket = evolved_state(Battery("parallel")).explicit()
+    >>> sp.simplify(ket[0])  # <uu|psi(t)> = -sin^2(Omega t): both cells flipped
+    cos(2*Omega*t)/2 - 1/2
     """
 
     battery: Battery
@@ -116,6 +124,15 @@ def partial_trace(rho: sp.Matrix, keep: int) -> sp.Matrix:
     ------
     ValueError
         If ``rho`` is not 4x4 or ``keep`` is not 1 or 2.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> singlet = sp.Matrix([0, 1, -1, 0]) / sp.sqrt(2)
+    >>> partial_trace(singlet * singlet.H, 1)  # maximally mixed
+    Matrix([
+    [1/2,   0],
+    [  0, 1/2]])
     """
     if rho.shape != (4, 4):
         raise ValueError(f"need a 4x4 two-qubit operator; got shape {rho.shape}")

@@ -35,6 +35,11 @@ def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matri
     ------
     ValueError
         For an invalid Hamiltonian or a negative (or complex) inverse temperature.
+
+    Examples
+    --------
+    >>> thermal_state("omega0*(ZI + IZ)", 0) == __import__("sympy").eye(4) / 4  # infinite T
+    True
     """
 
     H = to_matrix(hamiltonian, "the thermal state's Hamiltonian")
@@ -71,7 +76,13 @@ def _gibbs_block(matrix: sp.Matrix, roots: list, b: sp.Expr, ground: sp.Expr) ->
 
 
 def product_state(bloch1: Any, bloch2: Any) -> sp.Matrix:
-    """``(1 + r1.sigma)/2 (x) (1 + r2.sigma)/2`` for Bloch vectors ``r1, r2`` (|r| <= 1)."""
+    """``(1 + r1.sigma)/2 (x) (1 + r2.sigma)/2`` for Bloch vectors ``r1, r2`` (``|r| <= 1``).
+
+    Examples
+    --------
+    >>> product_state([0, 0, 1], [0, 0, -1]) == __import__("sympy").diag(0, 1, 0, 0)  # |ud><ud|
+    True
+    """
     cells = []
     for cell, r in ((1, bloch1), (2, bloch2)):
         r = [sp.sympify(x) for x in r]
@@ -85,13 +96,26 @@ def product_state(bloch1: Any, bloch2: Any) -> sp.Matrix:
 
 
 def werner_state(p: Any) -> sp.Matrix:
-    """``p |psi-><psi-| + (1 - p) 1/4`` (entangled for ``p > 1/3``; a state for -1/3 <= p <= 1)."""
+    """``p |psi-><psi-| + (1 - p) 1/4`` (entangled for ``p > 1/3``; a state for -1/3 <= p <= 1).
+
+    Examples
+    --------
+    >>> werner_state(0) == __import__("sympy").eye(4) / 4
+    True
+    """
     psi = ket("psi-")
     return (sp.sympify(p) * psi * psi.H + (1 - sp.sympify(p)) * sp.eye(4) / 4).applyfunc(sp.expand)
 
 
 def bell_diagonal_state(c1: Any, c2: Any, c3: Any) -> sp.Matrix:
-    """``(1 + c1 sx sx + c2 sy sy + c3 sz sz)/4`` (a state where its four weights are >= 0)."""
+    """``(1 + c1 sx sx + c2 sy sy + c3 sz sz)/4`` (a state where its four weights are >= 0).
+
+    Examples
+    --------
+    >>> rho = bell_diagonal_state(-1, -1, -1)  # the singlet: T = diag(-1, -1, -1)
+    >>> rho.trace(), rho[1, 2]
+    (1, -1/2)
+    """
     total = sp.eye(4)
     for c, a in zip((c1, c2, c3), "xyz"):
         total += sp.sympify(c) * sigma(a, 1) * sigma(a, 2)

@@ -255,6 +255,12 @@ class Eigensystem:
         The invariant blocks.
     spectra
         One :class:`BlockSpectrum` per block, in block order.
+
+    Examples
+    --------
+    >>> from qb_symbolic import Battery, eigensystem
+    >>> sorted(eigensystem(Battery("parallel")).eigenvalues.values(), key=str)
+    [-2*Omega, 0, 0, 2*Omega]
     """
 
     decomposition: BlockDecomposition

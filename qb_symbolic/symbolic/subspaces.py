@@ -129,6 +129,11 @@ def symmetry_adapted_basis() -> SymmetryBasis:
     SymmetryBasis
         For this family: ``Phi-`` (sector ``Sigma = -1``) then ``Phi+, Psi+, Psi-``
         (sector ``Sigma = +1``).
+
+    Examples
+    --------
+    >>> symmetry_adapted_basis().labels
+    ('Phi-', 'Phi+', 'Psi+', 'Psi-')
     """
     commutant = symmetry_commutant()
     if len(commutant) != 2:
@@ -239,6 +244,12 @@ def block_decomposition(battery: Battery) -> BlockDecomposition:
     Two basis vectors are in the same block when a chain of entries that are
     not identically zero connects them, so the blocks are exactly the invariant
     subspaces the parameter values allow.
+
+    Examples
+    --------
+    >>> from qb_symbolic import Battery
+    >>> [b.labels for b in block_decomposition(Battery("ising")).blocks]
+    [('Phi-',), ('Phi+', 'Psi+', 'Psi-')]
     """
     basis = symmetry_adapted_basis()
     U = basis.unitary
