@@ -73,7 +73,7 @@ def _printer(lang: str) -> Callable[[sp.Expr], str]:
     if lang == "c":
         return lambda e: sp.ccode(e, standard="C99")
     if lang == "fortran":
-        return lambda e: sp.fcode(e, standard=2003, source_format="free")
+        return lambda e: sp.fcode(_real_extrema(e), standard=2003, source_format="free")
     if lang == "julia":
         return sp.julia_code
     if lang == "rust":
@@ -106,6 +106,14 @@ class _RustPrinter(RustCodePrinter):
 
     def _print_Max(self, expr: sp.Expr) -> str:
         return self._fold(expr, "max")
+
+
+def _real_extrema(expr: sp.Expr) -> sp.Expr:
+    """Integer arguments of ``Min``/``Max`` as floats: Fortran's ``max(0, x)`` needs both
+    arguments of one kind."""
+    return expr.replace(lambda e: isinstance(e, (sp.Min, sp.Max)),
+                        lambda e: e.func(*(sp.Float(a) if a.is_Integer else a for a in e.args),
+                                         evaluate=False))
 
 
 def _float_literals(expr: sp.Expr) -> sp.Expr:
