@@ -71,6 +71,13 @@ def test_hand_results_and_broadcasting():
         assert mp.mp.dps == 15
     with mp.workdps(45):
         assert abs(value - 4 * mp.sin(mp.pi / 4)) < mp.mpf(10) ** -38
+    grid = qb.derivative("ergotropy", "Omega", [[0.25, 0.5]], model="parallel", digits=30,
+                         Omega=[[1], [2]], omega0=1)  # broadcast as evaluate does: (2, 2)
+    assert grid.shape == (2, 2)
+    with mp.workdps(35):
+        for (i, j), x in np.ndenumerate(grid):
+            w, tt = mp.mpf(i + 1), mp.mpf([0.25, 0.5][j])
+            assert abs(x - 4 * tt * mp.sin(2 * w * tt)) < mp.mpf(10) ** -28
 
 
 def test_bad_derivative_input(capsys):

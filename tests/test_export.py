@@ -115,19 +115,23 @@ def test_fortran_output_compiles_and_agrees(tmp_path):
 
 def test_jax_output_runs_under_jit():
     """The JAX file, imported as written and compiled by ``jax.jit`` in double precision,
-    on a vector of times (t = 0 included: the power's limit branch)."""
+    on a vector of times (t = 0 included: the power's limit branch), for the paper's
+    general model and the quartic user battery."""
     import jax
 
     jax.config.update("jax_enable_x64", True)
-    for quantity in ("ergotropy", "power"):
-        namespace: dict = {}
-        exec(export(quantity, "jax", battery=QUARTIC), namespace)  # noqa: S102
-        compiled = jax.jit(namespace[f"qb_{quantity}"])
-        for v, _ in _points(QUARTIC.names, 2):
-            times = np.array([0.0, 0.4, 1.7, 2.9])
-            found = np.asarray(compiled(*(v[n] for n in QUARTIC.names), times))
-            expected = qb.evaluate(quantity, times, battery=QUARTIC, **v)
-            assert np.max(np.abs(found - expected)) < TOLERANCE
+    for case, (battery, model) in CASES.items():
+        names = _names(case)
+        target = {"battery": battery} if battery is not None else {"model": model}
+        for quantity in ("ergotropy", "power"):
+            namespace: dict = {}
+            exec(export(quantity, "jax", model=model, battery=battery), namespace)  # noqa: S102
+            compiled = jax.jit(namespace[f"qb_{quantity}"])
+            for v, _ in _points(names, 2):
+                times = np.array([0.0, 0.4, 1.7, 2.9])
+                found = np.asarray(compiled(*(v[n] for n in names), times))
+                expected = qb.evaluate(quantity, times, **target, **v)
+                assert np.max(np.abs(found - expected)) < TOLERANCE, (case, quantity)
 
 
 def test_mathematica_parses_back_to_the_same_chain():

@@ -113,8 +113,9 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
                battery: Any = None, digits: int | None = None, **values: Any) -> Any:
     """``d quantity / d wrt`` at ``t`` and the parameter values (arrays broadcast).
 
-    With ``digits`` the chain runs in mpmath at that precision (an object array of
-    ``mpf``); the global ``mp.dps`` is left as it was.
+    With ``digits`` the chain runs in mpmath at that precision, point by point over the
+    same broadcast (an object array of ``mpf``; a scalar in, an ``mpf`` out); the global
+    ``mp.dps`` is left as it was.
 
     Examples
     --------
@@ -143,11 +144,17 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
         return out
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise ValueError(f"digits must be a positive integer; got {digits!r}")
+    names = list(resolved)
+    inputs = np.broadcast_arrays(np.asarray(t, dtype=object),
+                                 *(np.asarray(resolved[n], dtype=object) for n in names))
+    out = np.empty(inputs[0].shape, dtype=object)
     with mp.workdps(digits + 10):
-        point = {n: to_mpf(n, v) for n, v in resolved.items()}
-        time = to_mpf("t", t)
-        chosen = _at_zero(forms) if (forms.at_zero is not None and time == 0) else forms
-        return mp.mpf(_run(chosen, point, time, "mpmath"))
+        for index in np.ndindex(out.shape):
+            point = {n: to_mpf(n, a[index]) for n, a in zip(names, inputs[1:])}
+            time = to_mpf("t", inputs[0][index])
+            chosen = _at_zero(forms) if (forms.at_zero is not None and time == 0) else forms
+            out[index] = mp.mpf(_run(chosen, point, time, "mpmath"))
+    return out if out.shape else out[()]
 
 
 def _at_zero(forms: RealForms) -> RealForms:

@@ -253,10 +253,8 @@ class FiguresOfMerit:
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from qb_symbolic import Battery, figures_of_merit
-    >>> f = figures_of_merit(Battery("parallel"))
-    >>> sp.simplify(f.explicit(f.concurrence))  # each cell charged alone: no entanglement
+    >>> f = figures_of_merit(__import__("qb_symbolic").Battery("parallel"))
+    >>> f.explicit(f.concurrence).simplify()  # each cell charged alone: no entanglement
     0
     """
 
@@ -275,7 +273,6 @@ class FiguresOfMerit:
     def _repr_latex_(self) -> str:
         """Ergotropy, power and concurrence in ``lambda_k`` and ``t`` (Jupyter)."""
         from ..core.display import math
-
         return math(f"\\zeta(t) = {sp.latex(self.ergotropy)}", f"P(t) = {sp.latex(self.power)}",
                     f"C(t) = {sp.latex(self.concurrence)}")
 
