@@ -93,7 +93,7 @@ def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hi, x - hi
 
 
-def _exp_phase(y: np.ndarray, t: np.ndarray) -> np.ndarray:
+def exp_phase(y: np.ndarray, t: np.ndarray) -> np.ndarray:
     """``exp(-i y t)`` to an ulp: the product ``y t = p + e`` is taken exactly."""
     p = y * t
     yh, yl = _split(y)
@@ -214,7 +214,7 @@ def exp_divided_differences(nodes: np.ndarray, t: np.ndarray) -> np.ndarray:
     flat, times, lead = _flatten(nodes, t)
     n = flat.shape[0]
     out = np.empty((times.size, n), dtype=complex)
-    exps = _exp_phase(flat, times)
+    exps = exp_phase(flat, times)
     z: list[np.ndarray] = []
     s: list[np.ndarray] = []
     for m in range(n):

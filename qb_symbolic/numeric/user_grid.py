@@ -22,8 +22,16 @@ is a quadratic form in ``phi``:
 The propagators at ``S = 2^a ~ 2 sqrt(N)`` offsets and ``C = ceil(N/S)`` coarse times are
 built by doubling from ``exp(-i H_b 2^k dt)`` and ``exp(-i H_b 2^k S dt)``, each taken
 directly from the divided differences: ``~log2 N`` of them per parameter point instead of
-``N``, and no value passes through more than ``log2 N`` products. The rest is BLAS. The times used are ``T_c + s dt``, which differ from the given
-ones by rounding only (:data:`qb_symbolic.numeric.stages.UNIFORM_RTOL`).
+``N``, and no value passes through more than ``log2 N`` products. The rest is BLAS.
+The times used are ``T_c + s dt``, which differ from the given ones by rounding only
+(:data:`qb_symbolic.numeric.stages.UNIFORM_RTOL`).
+
+That is the path for parameter points whose roots come close; where they are well apart
+(:func:`qb_symbolic.numeric.user_spectral.separated`, most points of most maps) the
+frequency form of :mod:`qb_symbolic.numeric.user_spectral` gives the same grid from
+scalar phasors, five times faster. Both hand their factors to one loop
+(:func:`_products`) that multiplies them in cache-sized groups of points and writes
+the quantities out.
 """
 
 from __future__ import annotations
@@ -33,14 +41,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .divided import exp_divided_differences
+from .divided import exp_divided_differences, stable_order
 from .stages import uniform_step
 from .user_numeric import NUMPY, PHASE_LIMIT, UserEvaluators, block_roots, figures, start_forms
+from .user_spectral import SIGMA, GridFactors, StoredFactors, separated, spectral_factors
 
 #: Quantities that need ``ad - bc`` (the second quadratic form).
 CONCURRENCE_QUANTITIES = ("coherence", "steering", "steerability", "concurrence")
 #: Parameter points per chunk times grid points: bounds the (P, C, S) temporaries.
 CHUNK_ELEMENTS = 1 << 21
+#: Parameter points per chunk times ``16 (S + C)``: bounds the factors' memory.
+FACTOR_ELEMENTS = 1 << 22
 
 
 def grid_layout(t: np.ndarray, points: tuple) -> tuple[float, float, int] | None:
@@ -77,21 +88,26 @@ def entries(function, params: Sequence[np.ndarray], P: int, dtype: type = comple
                     axis=-1)
 
 
-def _steps(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, times: np.ndarray):
+def block_data(ev: UserEvaluators, params: Sequence[np.ndarray], P: int) -> list:
+    """Per populated block ``(H_b (P, n, n), c_b (P, n), U_b (P, 4, n))``."""
+    return [(entries(ev.blocks[b], params, P).reshape(P, n, n), entries(ev.components[b], params, P),
+             entries(ev.bases[b], params, P).reshape(P, 4, n)) for b, n in enumerate(ev.sizes)]
+
+
+def _steps(blocks: list, roots: Sequence[np.ndarray], times: np.ndarray):
     """Block-diagonal ``exp(-i H T)`` at ``times`` (``(P, K)``) in the block coordinates
     (``(P, K, d, d)``), the components ``c`` (``(P, d)``) and the basis ``B`` (``(P, 4, d)``)."""
-    d = sum(ev.sizes)
+    P = times.shape[0]
+    d = sum(y.shape[-1] for y in roots)
     V = np.zeros(times.shape + (d, d), complex)
     c = np.zeros((P, d), complex)
     B = np.zeros((P, 4, d), complex)
     start = 0
-    for b, n in enumerate(ev.sizes):
-        roots = block_roots(ev, b, params, (P,))
-        newton = newton_matrices(entries(ev.blocks[b], params, P).reshape(P, n, n), roots)
+    for (H, comp, U), y in zip(blocks, roots):
+        n = y.shape[-1]
         block = slice(start, start + n)
-        V[:, :, block, block] = propagators(newton, roots, times)
-        c[:, block] = entries(ev.components[b], params, P)
-        B[:, :, block] = entries(ev.bases[b], params, P).reshape(P, 4, n)
+        V[:, :, block, block] = propagators(newton_matrices(H, y), y, times)
+        c[:, block], B[:, :, block] = comp, U
         start += n
     return V, c, B
 
@@ -139,65 +155,160 @@ def _monomials(phi: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bilinear_form(M: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """``phi^T M phi`` for all (T_c, s), ``M`` symmetric, ``phi`` ``(P, d, S)``:
-    ``(P, C, S)`` complex."""
+def _bilinear_factors(M: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Factors of ``phi^T M phi / 2`` (``M`` symmetric ``(P, C, d, d)``, ``phi`` ``(P, d, S)``):
+    complex ``(P, C, r)`` and ``(P, r, S)``."""
     d = M.shape[-1]
     pairs = _pairs(d)
-    left = np.stack([M[..., k, k] for k in range(d)] + [2 * M[..., i, j] for i, j in pairs],
+    left = np.stack([M[..., k, k] / 2 for k in range(d)] + [M[..., i, j] for i, j in pairs],
                     axis=-1)
     right = np.stack([phi[:, k] ** 2 for k in range(d)]
                      + [phi[:, i] * phi[:, j] for i, j in pairs], axis=1)
-    return left @ right
+    return left, right
 
 
-#: ``ad - bc = psi^T SIGMA psi / 2`` in the basis |uu>, |ud>, |du>, |dd>.
-SIGMA = np.array([[0, 0, 0, 1], [0, 0, -1, 0], [0, -1, 0, 0], [1, 0, 0, 0]], complex)
+def grid_sizes(N: int) -> tuple[int, int]:
+    """``(S, C)``: ``S = 2^a ~ 2 sqrt(N)`` offsets (cheap: vectors) and ``C = ceil(N / S)``
+    coarse times (dear: a matrix each on the Newton path)."""
+    S = 2 ** max(0, math.ceil(math.log2(max(1.0, 2 * math.sqrt(N)))))
+    return S, -(-N // S)
 
 
-def grid_forms(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout: tuple,
-               need_pair: bool, shift: np.ndarray) -> tuple[np.ndarray, np.ndarray | None,
-                                                            np.ndarray]:
-    """``<H0> - shift`` and (if ``need_pair``) ``ad - bc`` on the grid, each ``(P, N)``,
-    and ``<H0>`` and its rate at t = 0 (each ``(P,)``).
-
-    ``params`` broadcast to ``(P,)`` (one entry per parameter point); ``shift`` (``(P,)``,
-    the lowest energy for the ergotropy) is taken off H0 before the quadratic form, since
-    ``sum |phi|^2 = 1`` makes that exact and it saves a pass over the grid.
-    """
+def newton_factors(blocks: list, roots: Sequence[np.ndarray], h0: np.ndarray, start: tuple,
+                   layout: tuple, need_pair: bool, shift: np.ndarray) -> GridFactors:
+    """The grid's factors at any point (module docstring): ``blocks`` from
+    :func:`block_data`, ``roots`` per block ``(P, n_b)`` (any order), ``h0`` ``(P, 4, 4)``,
+    ``shift`` ``(P,)`` (the lowest energy for the ergotropy) taken off H0 before the
+    quadratic form, since ``sum |phi|^2 = 1`` makes that exact."""
     t0, dt, N = layout
-    # Few coarse times (each costs two 4x4 products below), many cheap offsets.
-    fine_levels = max(0, math.ceil(math.log2(max(1.0, 2 * math.sqrt(N)))))
-    S = 2**fine_levels
-    C = -(-N // S)
-    coarse_levels = max(0, math.ceil(math.log2(C)))
+    P = h0.shape[0]
+    S, C = grid_sizes(N)
+    fine_levels, coarse_levels = (S - 1).bit_length(), (C - 1).bit_length()
     times = np.concatenate([[t0], dt * 2.0 ** np.arange(fine_levels),
                             S * dt * 2.0 ** np.arange(coarse_levels)])
-    V, c, B = _steps(ev, params, P, np.broadcast_to(times, (P, times.size)))
+    roots = [np.take_along_axis(y, stable_order(y), axis=-1) for y in roots]  # Leja order
+    V, c, B = _steps(blocks, roots, np.broadcast_to(times, (P, times.size)))
     d = c.shape[-1]
     phi = _doubled(c[:, :, None], V[:, 1:1 + fine_levels], S)  # exp(-i H s dt) c, (P, d, S)
     coarse = _doubled(V[:, 0], V[:, 1 + fine_levels:], C)  # [V(T_0) | V(T_1) | ...]
     coarse = np.swapaxes(coarse.reshape(P, d, C, d), 1, 2)  # V(T_c), (P, C, d, d)
-    h0 = entries(ev.energy_matrix, params, P).reshape(P, 4, 4)
     K = np.conj(np.swapaxes(B, 1, 2)) @ (h0 - shift[:, None, None] * np.eye(4)) @ B
     A = np.conj(np.swapaxes(coarse, 2, 3)) @ (K[:, None] @ coarse)
-    energy = (_packed(A) @ _monomials(phi)).reshape(P, C * S)[:, :N]
-    psi0 = (B @ c[:, :, None])[:, :, 0]
-    h = entries(ev.hamiltonian, params, P).reshape(P, 4, 4)
-    start = start_forms(psi0.T, h0.reshape(P, 16).T, h.reshape(P, 16).T, np)
+    if not (np.isfinite(A).all() and np.isfinite(phi).all()):
+        raise ValueError("the float path cannot represent these inputs; use digits=")
     pair = None
     if need_pair:
         W = np.swapaxes(B, 1, 2) @ SIGMA @ B
         M = np.swapaxes(coarse, 2, 3) @ (W[:, None] @ coarse)
-        pair = (_bilinear_form(M, phi) / 2).reshape(P, C * S)[:, :N]
-    return energy, pair, start
+        pair = _bilinear_factors(M, phi)
+    return StoredFactors((_packed(A), _monomials(phi)), pair, start)
+
+
+#: Grid values per product in :func:`_products` (512 kB of doubles): the product's output
+#: stays in cache while the quantities are formed from it and written out.
+CACHE_ELEMENTS = 1 << 16
+
+
+def _products(factors: GridFactors, rows, out: dict, columns: slice, quantities, energies,
+              inv_t: np.ndarray) -> None:
+    """Multiply the factors in cache-sized groups of parameter points, form the
+    quantities and write them to ``out[q][rows, columns]`` (``rows``: a slice or indices).
+    The ergotropy is clipped in the product's buffer and written once to its destination
+    (no temporaries of the grid's size)."""
+    P, C, S = factors.size, factors.rows, factors.cols
+    N = columns.stop - columns.start
+    per = max(1, CACHE_ELEMENTS // (C * S))
+    buffer = np.empty((per, C, S))
+    scratch = np.empty((per, N))
+    pair_buffer = np.empty((per, C, S), complex) if factors.has_pair else None
+    stacked = np.concatenate(energies, axis=1)
+    low = np.min(stacked, axis=1)[:, None]
+    cap = np.max(stacked, axis=1)[:, None] - low
+    for lo in range(0, P, per):
+        part = slice(lo, min(P, lo + per))
+        n = part.stop - lo
+        target = (slice(rows.start + lo, rows.start + part.stop) if isinstance(rows, slice)
+                  else rows[part])
+        direct = isinstance(target, slice) and "ergotropy" in quantities
+        ergotropy = out["ergotropy"][target, columns] if direct else scratch[:n]
+        above = np.matmul(*factors.energy(part), out=buffer[:n]).reshape(n, C * S)[:, :N]
+        np.maximum(above, 0.0, out=above)  # in cache; the destination is written once
+        np.minimum(above, cap[part], out=ergotropy)
+        pair = None
+        if pair_buffer is not None:
+            pair = np.matmul(*factors.pair(part), out=pair_buffer[:n]).reshape(n, C * S)[:, :N]
+        others = [q for q in quantities if not (direct and q == "ergotropy")]
+        if not others:
+            continue
+        found = figures(others, None, pair, [e[part] for e in energies], inv_t, NUMPY,
+                        ergotropy=ergotropy, start=(factors.start[0][part, None],
+                                                    factors.start[1][part, None]))
+        for q in others:
+            out[q][target, columns] = found[q] + 0.0  # + 0.0: no negative zeros
+
+
+def _grid_chunk(ev: UserEvaluators, params: Sequence[np.ndarray], roots: list, layout: tuple,
+                need_pair: bool, quantities, out: dict, rows: slice, columns: slice,
+                inv_t: np.ndarray) -> None:
+    """One chunk of parameter points (``rows`` of ``out``) on one time segment: the
+    spectral factors where the roots are apart, the Newton factors elsewhere."""
+    P = rows.stop - rows.start
+    energies = [np.broadcast_to(np.asarray(e, float), (P,))[:, None] for e in ev.energies(*params)]
+    low = np.min(np.concatenate(energies, axis=1), axis=1)
+    blocks = block_data(ev, params, P)
+    h0 = entries(ev.energy_matrix, params, P).reshape(P, 4, 4)
+    h = entries(ev.hamiltonian, params, P).reshape(P, 4, 4)
+    psi0 = sum(U @ c[:, :, None] for _, c, U in blocks)[:, :, 0]
+    start = start_forms(psi0.T, h0.reshape(P, 16).T, h.reshape(P, 16).T, np)
+    apart = separated(roots)
+    for mask, build in ((apart, spectral_factors), (~apart, newton_factors)):
+        where = np.flatnonzero(mask)
+        if where.size == 0:
+            continue
+        pick = slice(None) if where.size == P else where
+        target = rows if where.size == P else rows.start + where
+        factors = build([tuple(x[pick] for x in blk) for blk in blocks],
+                        [y[pick] for y in roots], h0[pick], (start[0][pick], start[1][pick]),
+                        layout, need_pair, low[pick])
+        _products(factors, target, out, columns, quantities,
+                  [e[pick] for e in energies], inv_t)
+
+
+def _slab(ev: UserEvaluators, flat: Sequence[np.ndarray], slab: slice, layout: tuple,
+          need_pair: bool, quantities, out: dict) -> bool:
+    """Rows ``slab`` of the grid; False when a phase exceeds :data:`PHASE_LIMIT` there
+    (nothing is written then)."""
+    t0, dt, N = layout
+    params = [f[slab] for f in flat]
+    P = slab.stop - slab.start
+    with np.errstate(all="ignore"):
+        roots = [block_roots(ev, b, params, (P,), leja=False) for b in range(len(ev.sizes))]
+        top = max(float(np.max(np.abs(r))) for r in roots)
+        if not top * max(abs(t0), abs(t0 + dt * (N - 1))) <= PHASE_LIMIT:
+            return False
+        span = min(N, CHUNK_ELEMENTS)  # long grids go in segments, each a uniform grid itself
+        S, C = grid_sizes(span)
+        per_chunk = max(1, FACTOR_ELEMENTS // (16 * (S + C)))
+        for first in range(0, N, span):
+            count_t = min(span, N - first)
+            times = t0 + dt * np.arange(first, first + count_t)
+            inv_t = np.where(times > 0, 1 / np.where(times > 0, times, 1), 0.0)
+            segment = (t0 + dt * first, dt, count_t)
+            for lo in range(0, P, per_chunk):
+                rows = slice(lo, min(P, lo + per_chunk))
+                _grid_chunk(ev, [p[rows] for p in params], [r[rows] for r in roots], segment,
+                            need_pair, quantities, out,
+                            slice(slab.start + rows.start, slab.start + rows.stop),
+                            slice(first, first + count_t), inv_t)
+    return True
 
 
 def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndarray,
-                       layout: tuple, params: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+                       layout: tuple, params: Sequence[np.ndarray]) -> dict[str, np.ndarray] | None:
     """The quantities on a uniform grid (module docstring), in chunks of parameter points
-    and of times; the caller has checked the phases (:func:`phases_resolved`)."""
-    t0, dt, N = layout
+    and of times; None when a phase ``|lambda| t`` exceeds :data:`PHASE_LIMIT` somewhere
+    (the general path then answers, with its mpmath fallback)."""
+    N = layout[2]
     points = np.broadcast_shapes(*(np.shape(p) for p in params))
     shape = np.broadcast_shapes(t.shape, points)
     padded = (1,) * (len(shape) - len(points)) + points
@@ -205,34 +316,8 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
     flat = [np.broadcast_to(p, padded).reshape(P) for p in params]
     need_pair = any(q in CONCURRENCE_QUANTITIES for q in quantities)
     out = {q: np.empty((P, N)) for q in quantities}
-    span = min(N, CHUNK_ELEMENTS)  # long grids go in segments, each a uniform grid itself
-    per_chunk = max(1, CHUNK_ELEMENTS // span)
-    for first in range(0, N, span):
-        count_t = min(span, N - first)
-        times = t0 + dt * np.arange(first, first + count_t)
-        inv_t = np.where(times > 0, 1 / np.where(times > 0, times, 1), 0.0)
-        segment = (t0 + dt * first, dt, count_t)
-        for start in range(0, P, per_chunk):
-            part = [f[start:start + per_chunk] for f in flat]
-            count = min(per_chunk, P - start)
-            energies = [np.broadcast_to(np.asarray(e, float), (count,))[:, None]
-                        for e in ev.energies(*part)]
-            low = np.min(np.concatenate(energies, axis=1), axis=1)
-            above, pair, initial = grid_forms(ev, part, count, segment, need_pair, low)
-            found = figures(quantities, None, pair, energies, inv_t, NUMPY, above_ground=above,
-                            start=(initial[0][:, None], initial[1][:, None]))
-            for q in quantities:
-                out[q][start:start + count, first:first + count_t] = found[q]
-    return {q: np.broadcast_to(v.reshape(padded[:-1] + (N,)), shape) for q, v in out.items()}
-
-
-def phases_resolved(ev: UserEvaluators, params: Sequence[np.ndarray], layout: tuple) -> bool:
-    """Whether ``max |lambda| t <= PHASE_LIMIT`` at every parameter point of the grid."""
-    t0, dt, N = layout
-    points = np.broadcast_shapes(*(np.shape(p) for p in params))
-    P = math.prod(points)
-    flat = [np.broadcast_to(p, points).reshape(P) for p in params]
-    with np.errstate(all="ignore"):
-        top = max(float(np.max(np.abs(block_roots(ev, b, flat, (P,)))))
-                  for b in range(len(ev.sizes)))
-    return bool(top * max(abs(t0), abs(t0 + dt * (N - 1))) <= PHASE_LIMIT)
+    if not _slab(ev, flat, slice(0, P), layout, need_pair, quantities, out):
+        return None
+    result = {q: v.reshape(padded[:-1] + (N,)) for q, v in out.items()}
+    return {q: v if v.shape == shape else np.array(np.broadcast_to(v, shape))
+            for q, v in result.items()}

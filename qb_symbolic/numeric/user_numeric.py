@@ -141,18 +141,20 @@ def start_forms(psi0, h0, h, lib) -> tuple:
 
 
 def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
-            above_ground=None, start=None) -> dict:
+            above_ground=None, start=None, ergotropy=None) -> dict:
     """Every quantity from ``<H0>``, ``ad - bc`` and the spectrum of H0 (``lib``: numpy or
     the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked.
     ``above_ground`` may replace ``energy``: ``<H0> - E_min`` computed directly.
     ``start``: ``<H0>`` and its rate at t = 0 (:func:`start_forms`); the power is then the
     stored energy per time, ``(zeta(t) - zeta(0))/t``, and its limit at t = 0
-    (:func:`stored_power`)."""
+    (:func:`stored_power`). ``ergotropy``: ``<H0> - E_min`` already clipped to
+    ``[0, E_max - E_min]`` (then ``energy`` and ``above_ground`` are not read)."""
     low, high = lib.min(energies), lib.max(energies)
-    if above_ground is None:
-        above_ground = energy - low
-    ergotropy = lib.clip(above_ground, 0, high - low)
-    table = {"energy": lambda: lib.clip(above_ground + low, low, high),
+    if ergotropy is None:
+        if above_ground is None:
+            above_ground = energy - low
+        ergotropy = lib.clip(above_ground, 0, high - low)
+    table = {"energy": lambda: ergotropy + low,
              "ergotropy": lambda: ergotropy,
              "power": lambda: stored_power(ergotropy, start, low, high, inv_t, lib)}
     if pair is not None:
@@ -231,15 +233,16 @@ def _repair_roots(stacked: np.ndarray, block, params, n: int, points: tuple) -> 
     return repaired
 
 
-def block_roots(ev: UserEvaluators, b: int, params: Sequence[np.ndarray], points: tuple) -> np.ndarray:
-    """The closed-form roots of block ``b``, shape ``points + (n,)``, in Leja order
-    (close roots never adjacent, so the Newton terms stay small), near-degenerate
-    points repaired (:func:`_repair_roots`)."""
+def block_roots(ev: UserEvaluators, b: int, params: Sequence[np.ndarray], points: tuple,
+                leja: bool = True) -> np.ndarray:
+    """The closed-form roots of block ``b``, shape ``points + (n,)``, near-degenerate
+    points repaired (:func:`_repair_roots`); in Leja order (close roots never adjacent,
+    so the Newton terms stay small) unless ``leja`` is False."""
     n = ev.sizes[b]
     stacked = np.stack([np.broadcast_to(np.asarray(r, float), points)
                         for r in ev.roots[b](*params)], axis=-1)
     stacked = _repair_roots(stacked, ev.blocks[b], params, n, points)
-    return np.take_along_axis(stacked, stable_order(stacked), axis=-1)
+    return np.take_along_axis(stacked, stable_order(stacked), axis=-1) if leja else stacked
 
 
 def user_state(ev: UserEvaluators, params: Sequence[np.ndarray], t: np.ndarray):
@@ -355,18 +358,11 @@ def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[st
 def _on_grid(battery, quantities: Sequence[str], t: np.ndarray,
              arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
     """The uniform-grid path (:mod:`qb_symbolic.numeric.user_grid`) when it applies."""
-    from .user_grid import evaluate_user_grid, grid_layout, phases_resolved
+    from .user_grid import evaluate_user_grid, grid_layout
 
     ev = user_evaluators(battery, "numpy")
     params = [arrays[s.name] for s in ev.params]
     layout = grid_layout(t, np.broadcast_shapes(*(p.shape for p in params)))
-    if layout is None or not phases_resolved(ev, params, layout):
+    if layout is None:
         return None  # the general path, with its mpmath fallback beyond PHASE_LIMIT
-    with np.errstate(all="ignore"):
-        found = evaluate_user_grid(ev, quantities, t, layout, params)
-    out = {}
-    for q, v in found.items():
-        if not np.all(np.isfinite(v)):
-            raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
-        out[q] = np.array(v, dtype=float) + 0.0
-    return out
+    return evaluate_user_grid(ev, quantities, t, layout, params)
