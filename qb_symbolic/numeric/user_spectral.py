@@ -194,7 +194,8 @@ class SpectralFactors(GridFactors):
                                  np.ones(direct.shape[:2] + (1,))], axis=-1)
         weights = np.concatenate([2 * a[:, j, k], np.einsum("pkk->p", a)[:, None]], axis=-1)
         # [Re x_m, -Im x_m] interleaved, read as (P, 2q + 2, cols): BLAS takes the stride
-        self.right = np.conj(self._offsets(self.g, weights)).view(float).transpose(1, 2, 0)
+        # conj(w g^c) = conj(w) conj(g)^c: the conjugate table is doubled directly
+        self.right = self._offsets(np.conj(self.g), np.conj(weights)).view(float).transpose(1, 2, 0)
         if m is not None:
             j, k = _pairs(d, strict=False)
             self.h = direct[:, :, j] * direct[:, :, k]  # exp(-i (lambda_j + lambda_k) tau)
