@@ -68,7 +68,7 @@ def is_symmetry(terms: dict[str, sp.Expr], reflect: bool, flip: bool, shift: int
     return all(sp.expand(image.get(k, 0) - terms.get(k, 0)) == 0 for k in keys)
 
 
-def _permutation(N: int, reflect: bool, flip: bool, shift: int) -> np.ndarray:
+def permutation(N: int, reflect: bool, flip: bool, shift: int) -> np.ndarray:
     """The basis-state map of ``T^shift R^reflect P^flip`` (bit N-1-i is site i+1)."""
     states = np.arange(2**N)
     bits = (states[:, None] >> np.arange(N - 1, -1, -1)) & 1  # column i: site i
@@ -78,6 +78,27 @@ def _permutation(N: int, reflect: bool, flip: bool, shift: int) -> np.ndarray:
     if flip:
         bits = 1 - bits
     return bits @ (1 << np.arange(N - 1, -1, -1))
+
+
+def conjugation_symmetry(battery: ChainBattery) -> tuple[bool, bool] | None:
+    """``(reflect, flip)`` of an antiunitary symmetry ``A = R^reflect P^flip K`` (``K``:
+    complex conjugation on the 2^N basis, so ``Y -> -Y``) of H and H0, identically in the
+    parameters, that fixes the initial basis state; None if there is none. The paper's
+    DM bond is odd under both R and K, so ``RK`` is one (numeric/chain_real.py uses it)."""
+    terms = [operator_terms(battery), operator_terms(battery, energy=True)]
+    N = battery.N
+    start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
+    for reflect, flip in ((False, False), (True, False), (False, True), (True, True)):
+        if permutation(N, reflect, flip, 0)[start] != start:
+            continue
+        conjugated = [{k: (-1) ** k.count("Y") * c for k, c in t.items()} for t in terms]
+        if all(_equal(_transform(c, reflect, flip, 0), t) for c, t in zip(conjugated, terms)):
+            return reflect, flip
+    return None
+
+
+def _equal(a: dict, b: dict) -> bool:
+    return all(sp.expand(a.get(k, 0) - b.get(k, 0)) == 0 for k in set(a) | set(b))
 
 
 @dataclass(frozen=True)
@@ -140,7 +161,7 @@ def chain_sectors(battery: ChainBattery) -> Sectors:
     terms = operator_terms(battery)
     elements, names = _group(battery, terms)
     N = battery.N
-    perms = [_permutation(N, r, f, s) for r, f, s in elements]
+    perms = [permutation(N, r, f, s) for r, f, s in elements]
     reflections = sorted({(r, f) for r, f, _ in elements if (r, f) != (False, False)})
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
     sectors, components = [], []
