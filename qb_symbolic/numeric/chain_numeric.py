@@ -31,7 +31,7 @@ import sympy as sp
 from ..core.values import real_array
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import Sectors, chain_sectors, conjugation_symmetry, operator_terms
-from .chain_real import real_spectral, realify
+from .chain_real import SectorCurves, real_spectral, realify
 
 #: What a chain answers.
 CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell",
@@ -171,7 +171,7 @@ def chain_system(battery: ChainBattery) -> ChainSystem:
 
 
 @dataclass(frozen=True)
-class Spectral:
+class Spectral(SectorCurves):
     """One parameter point diagonalised: ``energy(t)`` for any times, the rate
     ``d<H0>/dt`` at t = 0, the lowest energy of H0 and the capacity ``2 N |h|``."""
 
@@ -190,13 +190,9 @@ class Spectral:
             out = out + np.real(np.sum(terms, axis=0))
         return out
 
-    def ergotropy(self, t: np.ndarray) -> np.ndarray:
-        return np.clip(self.energy(t) - self.low, 0, self.capacity)
-
     @property
-    def width(self) -> float:
-        """Spread of the populated sectors' spectra: the fastest frequency of ``energy``."""
-        return max((float(np.ptp(E)) for E, _, _ in self.eigen if len(E)), default=0.0)
+    def levels(self) -> tuple[np.ndarray, ...]:
+        return tuple(E for E, _, _ in self.eigen)
 
 
 def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:

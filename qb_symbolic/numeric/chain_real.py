@@ -148,8 +148,22 @@ def waves(E: np.ndarray, alpha: np.ndarray, t: np.ndarray) -> np.ndarray:
     return z[:, :t.size]
 
 
+class SectorCurves:
+    """What a diagonalised parameter point answers beyond ``energy(t)``, for both the
+    complex (:class:`qb_symbolic.numeric.chain_numeric.Spectral`) and the real form;
+    needs ``energy``, ``low``, ``capacity`` and ``levels`` (each sector's eigenvalues)."""
+
+    def ergotropy(self, t: np.ndarray) -> np.ndarray:
+        return np.clip(self.energy(t) - self.low, 0, self.capacity)
+
+    @property
+    def width(self) -> float:
+        """Spread of the populated sectors' spectra: the fastest frequency of ``energy``."""
+        return max((float(np.ptp(E)) for E in self.levels if len(E)), default=0.0)
+
+
 @dataclass(frozen=True)
-class RealSpectral:
+class RealSpectral(SectorCurves):
     """One parameter point in real sector bases (the interface of
     :class:`qb_symbolic.numeric.chain_numeric.Spectral`)."""
 
@@ -173,12 +187,9 @@ class RealSpectral:
             out += weight * (both[0::2] + both[1::2])
         return out
 
-    def ergotropy(self, t: np.ndarray) -> np.ndarray:
-        return np.clip(self.energy(t) - self.low, 0, self.capacity)
-
     @property
-    def width(self) -> float:
-        return max((float(np.ptp(E)) for E, _, _ in self.real if len(E)), default=0.0)
+    def levels(self) -> tuple[np.ndarray, ...]:
+        return tuple(E for E, _, _ in self.real)
 
     @property
     def eigen(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:

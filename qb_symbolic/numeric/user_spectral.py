@@ -38,6 +38,7 @@ Newton path alone, 16 ms with this form (one core).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,7 +54,7 @@ SEPARATED = 200.0
 SIGMA = np.array([[0, 0, 0, 1], [0, 0, -1, 0], [0, -1, 0, 0], [1, 0, 0, 0]], complex)
 
 
-class GridFactors:
+class GridFactors(ABC):
     """A uniform grid as one product per parameter point, handed out in groups of points:
     ``<H0> - shift`` is ``left @ right`` of :meth:`energy` (real ``(n, rows, K)`` and
     ``(n, K, cols)``), ``ad - bc`` that of :meth:`pair` (complex); the product's entry
@@ -64,11 +65,13 @@ class GridFactors:
         self.size, self.rows, self.cols = size, rows, cols
         self.start, self.has_pair = start, has_pair
 
+    @abstractmethod
     def energy(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        """``(left, right)`` of ``<H0> - shift`` for the points ``part``."""
 
+    @abstractmethod
     def pair(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        """``(left, right)`` of ``ad - bc`` for the points ``part``."""
 
 
 class StoredFactors(GridFactors):
