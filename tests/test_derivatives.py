@@ -103,3 +103,31 @@ def test_bad_derivative_input(capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["quantity"] == "d ergotropy/d t"
     assert abs(printed["values"][0] - 4 * np.sin(1.0)) < 1e-13
+
+
+def test_chain_source_cached_on_disk_and_equal_to_stepwise(tmp_path):
+    """The chain printed once as one function (cached on disk: a fresh process reads it
+    back and gives the same bits) equals the assignment-by-assignment lambdify."""
+    import os
+    import subprocess
+    import sys
+
+    from qb_symbolic.numeric import derivatives
+
+    forms = qb.derivative_expr("ergotropy", "D", model="ising")
+    values = {"Omega": 0.8, "J": 1.1, "D": 0.6, "omega0": 1.0}
+    t = np.linspace(0.1, 3.0, 7)
+    args = [values[s.name] for s in forms.parameters]
+    whole = derivatives._compiled(forms, "numpy", f"test-{os.getpid()}")
+    steps = derivatives._stepwise(forms, "numpy")
+    assert np.max(np.abs(whole(*args, t) - steps(*args, t))) < 1e-12
+    script = ("import qb_symbolic as qb, numpy as np\n"
+              "print(repr(qb.derivative('power', 'Omega', np.linspace(0.1, 3.0, 7),"
+              " model='parallel', Omega=0.8, omega0=1.0).tolist()))\n")
+    env = dict(os.environ, QB_SYMBOLIC_CACHE=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, check=True).stdout for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert any(p.name.startswith("chain-") for p in tmp_path.iterdir())
+    # parallel cells: P = 4 omega0 sin^2(Omega t)/t, dP/dOmega = 4 omega0 sin(2 Omega t)
+    assert np.max(np.abs(np.array(eval(runs[0])) - 4 * np.sin(1.6 * t))) < 1e-12

@@ -14,16 +14,20 @@ exact, and accurate in floating point away from degenerate eigenvalues.
 
 from __future__ import annotations
 
+import keyword
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import mpmath as mp
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.pycode import MpmathPrinter
 
-from ..core.symbols import t as T
 from ..core.values import real_array, to_mpf
 from ..symbolic.real_forms import RealForms, real_forms
+from .cache import disk_cached, source_fingerprint
 
 
 def _battery(model: str | None, battery: Any):
@@ -45,6 +49,13 @@ def _preset(name: str):
 
 @cache
 def _derivative_forms(battery: Any, quantity: str, wrt: str) -> RealForms:
+    """The derivative chain: from memory, else from disk, else derived (seconds)."""
+    name = f"derivative-{source_fingerprint()}-{battery.key()}-{quantity}-{wrt}.pickle"
+    return disk_cached(name, lambda: _derive(battery, quantity, wrt),
+                       lambda f: isinstance(f, RealForms) and f.quantity == f"d {quantity}/d {wrt}")
+
+
+def _derive(battery: Any, quantity: str, wrt: str) -> RealForms:
     forms = real_forms(battery, quantity)
     names = {s.name: s for s in forms.arguments}
     if wrt not in names:
@@ -85,23 +96,57 @@ def derivative_expr(quantity: str, wrt: str, battery: Any = None, *,
     return _derivative_forms(_battery(model, battery), quantity, wrt)
 
 
-def _run(forms: RealForms, values: dict, t: Any, lib: str) -> Any:
-    known = {**{s: values[s.name] for s in forms.parameters}, T: t}
+def _run(forms: RealForms, values: dict, t: Any, lib: str, key: str) -> Any:
+    """The chain at ``values`` and ``t``; ``key`` names it in the disk cache."""
     entry = _COMPILED.get((id(forms), lib))
     if entry is None:  # the entry keeps ``forms`` alive, so its id is never reused
-        steps = [(name, _lambdified(value, lib)) for name, value in
-                 (*forms.assignments, (None, forms.result))]
-        entry = _COMPILED[(id(forms), lib)] = (forms, steps)
-    steps = entry[1]
-    for name, (fn, args) in steps:
-        value = fn(*(known[s] for s in args))
-        if name is None:
-            return value
-        known[name] = value
-    raise AssertionError("unreachable")
+        entry = _COMPILED[(id(forms), lib)] = (forms, _compiled(forms, lib, key))
+    return entry[1](*(values[s.name] for s in forms.parameters), t)
 
 
-_COMPILED: dict[tuple[int, str], list] = {}
+_COMPILED: dict[tuple[int, str], tuple] = {}
+
+
+def chain_source(forms: RealForms, lib: str) -> str:
+    """The chain as the source of one Python function ``chain(*parameters, t)``, one line
+    per assignment (numpy or mpmath calls, fully qualified). Printing is the slow step
+    (seconds for a long derivative chain), so the source is cached on disk."""
+    printer = (NumPyPrinter if lib == "numpy" else MpmathPrinter)({"fully_qualified_modules": True})
+    lines = [f"def chain({', '.join(s.name for s in forms.arguments)}):"]
+    lines += [f"    {name.name} = {printer.doprint(value)}" for name, value in forms.assignments]
+    lines.append(f"    return {printer.doprint(forms.result)}")
+    imports = [f"import {module}" for module in sorted(printer.module_imports)]
+    return "\n".join(imports + lines) + "\n"
+
+
+def _compiled(forms: RealForms, lib: str, key: str) -> Callable:
+    names = [s.name for s in (*forms.arguments, *(n for n, _ in forms.assignments))]
+    if not all(n.isidentifier() and not keyword.iskeyword(n) and n not in ("numpy", "mpmath")
+               for n in names):  # names Python cannot take: one lambdify per assignment
+        return _stepwise(forms, lib)
+    source = disk_cached(f"chain-{source_fingerprint()}-{key}-{lib}.pickle",
+                         lambda: chain_source(forms, lib), lambda x: isinstance(x, str))
+    namespace: dict[str, Any] = {}
+    # our own printed chain (like lambdify's code, or the pickled forms beside it)
+    code = compile(source, f"<qb_symbolic {forms.quantity} chain ({lib})>", "exec")
+    exec(code, namespace)  # noqa: S102
+    return namespace["chain"]
+
+
+def _stepwise(forms: RealForms, lib: str) -> Callable:
+    steps = [(name, _lambdified(value, lib)) for name, value in
+             (*forms.assignments, (None, forms.result))]
+
+    def chain(*arguments: Any) -> Any:
+        known = dict(zip(forms.arguments, arguments))
+        for name, (fn, args) in steps:
+            value = fn(*(known[s] for s in args))
+            if name is None:
+                return value
+            known[name] = value
+        raise AssertionError("unreachable")
+
+    return chain
 
 
 def _lambdified(expr: sp.Expr, lib: str) -> tuple[Any, tuple[sp.Symbol, ...]]:
@@ -126,6 +171,7 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
     """
     target = _battery(model, battery)
     forms = derivative_expr(quantity, wrt, target)
+    key = f"{target.key()}-{quantity}-{wrt}"
     resolved = target.values_for(values)
     if quantity == "power" and wrt == "t" and np.any(real_array("t", t) == 0):
         raise ValueError("d power/dt at t = 0 is not available (its limit is half the second "
@@ -136,9 +182,10 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
         shape = np.broadcast_shapes(times.shape, *(a.shape for a in arrays.values()))
         safe = np.where(times == 0, 1.0, times) if forms.at_zero is not None else times
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.broadcast_to(np.asarray(_run(forms, arrays, safe, "numpy"), float), shape)
+            out = np.broadcast_to(np.asarray(_run(forms, arrays, safe, "numpy", key), float), shape)
             if forms.at_zero is not None and np.any(times == 0):
-                zero = np.broadcast_to(np.asarray(_run(_at_zero(forms), arrays, times, "numpy"),
+                zero = np.broadcast_to(np.asarray(_run(_at_zero(forms), arrays, times, "numpy",
+                                                       key + "-at-zero"),
                                                   float), shape)
                 out = np.where(np.broadcast_to(times, shape) == 0, zero, out)
         return out
@@ -152,8 +199,9 @@ def derivative(quantity: str, wrt: str, t: Any, *, model: str | None = None,
         for index in np.ndindex(out.shape):
             point = {n: to_mpf(n, a[index]) for n, a in zip(names, inputs[1:])}
             time = to_mpf("t", inputs[0][index])
-            chosen = _at_zero(forms) if (forms.at_zero is not None and time == 0) else forms
-            out[index] = mp.mpf(_run(chosen, point, time, "mpmath"))
+            zero = forms.at_zero is not None and time == 0
+            chosen, name = (_at_zero(forms), key + "-at-zero") if zero else (forms, key)
+            out[index] = mp.mpf(_run(chosen, point, time, "mpmath", name))
     return out if out.shape else out[()]
 
 
