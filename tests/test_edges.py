@@ -302,3 +302,30 @@ def test_memory_per_output_point_stays_small(quantity):
     qb.evaluate(quantity, np.linspace(0, 1, 100), model="general")  # generated code, cached
     slope = (_peak_bytes(run(large)) - _peak_bytes(run(small))) / (large - small)
     assert slope <= 64, f"{slope:.1f} bytes per output point"
+
+
+def test_empty_parameter_arrays_give_empty_answers():
+    """A zero-length parameter axis broadcasts to a zero-length answer on every path
+    (preset, user battery on and off the uniform grid, mpmath, thermal start, chain);
+    an empty t stays an error (nothing to evaluate)."""
+    user = qb.Battery.from_string("(B + b)*XI + (B - b)*IX + J*(XX + YY + Delta*ZZ) + D*(XY - YX)")
+    gibbs = qb.gibbs_battery("xyz")
+    none = np.zeros((0, 1))
+    grid, loose = np.linspace(0, 10, 100), np.array([0.1, 0.7, 0.2])
+    fixed = {"B": 1, "b": 0.3, "J": 1, "Delta": 0.4}
+    cases = [
+        (qb.evaluate("ergotropy", grid[None, :], model="ising", D=none, Omega=1, J=1), (0, 100)),
+        (qb.evaluate("coherence", loose, model="ising", D=none, Omega=1, J=1), (0, 3)),
+        (qb.evaluate("ergotropy", grid, battery=user, D=none, **fixed), (0, 100)),
+        (qb.evaluate("ergotropy", loose, battery=user, D=none, **fixed), (0, 3)),
+        (qb.evaluate("ergotropy", loose, battery=user, D=none, digits=20, **fixed), (0, 3)),
+        (qb.evaluate("ergotropy", loose, battery=gibbs,
+                     **{p.name: none if k == 0 else 0.5 for k, p in enumerate(gibbs.parameters)}),
+         (0, 3)),
+        (qb.evaluate("ergotropy", loose, battery=qb.chain(4, "ising"), D=none, Omega=1, J=1),
+         (0, 3)),
+    ]
+    for found, shape in cases:
+        assert found.shape == shape
+    with pytest.raises(ValueError, match="t is empty"):
+        qb.evaluate("ergotropy", np.zeros(0), model="ising", Omega=1, J=1)

@@ -166,6 +166,8 @@ def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
     ev = evaluators(model, "numpy")
     params = {n: np.asarray(values[n], float) for n in PARAMETER_ORDER}
     out_shape = np.broadcast_shapes(t.shape, *(params[n].shape for n in PARAMETER_ORDER))
+    if math.prod(out_shape) == 0:  # an empty array in: an empty answer of the broadcast shape
+        return {q: np.empty(out_shape) for q in quantities}
     on_grid = all(q in GRID_QUANTITIES for q in quantities) and uniform_step(t) is not None
     limit = GRID_CHUNK_POINTS if on_grid else CHUNK_POINTS
     single = math.prod(out_shape) <= limit

@@ -262,6 +262,8 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
         return _evaluate_mp(battery, quantities, t, values, digits)
     arrays = [real_array(n, values[n]) for n in names]
     shape = np.broadcast_shapes(np.shape(t), *(a.shape for a in arrays))
+    if 0 in shape:  # an empty parameter array: an empty answer of the broadcast shape
+        return {q: np.empty(shape) for q in quantities}
     flat_t = np.broadcast_to(t, shape).reshape(-1)
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
     ev = mixed_evaluators(battery, "numpy")

@@ -314,6 +314,8 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
     padded = (1,) * (len(shape) - len(points)) + points
     P = math.prod(padded)
     flat = [np.broadcast_to(p, padded).reshape(P) for p in params]
+    if P == 0:  # an empty parameter array: an empty answer of the broadcast shape
+        return {q: np.empty(shape) for q in quantities}
     need_pair = any(q in CONCURRENCE_QUANTITIES for q in quantities)
     out = {q: np.empty((P, N)) for q in quantities}
     if not _slab(ev, flat, slice(0, P), layout, need_pair, quantities, out):
