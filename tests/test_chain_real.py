@@ -63,11 +63,11 @@ def test_real_path_equals_complex_path(N, periodic):
 def test_real_bases_are_orthonormal_and_real():
     battery = qb.chain(6, "general", periodic=True)
     system = chain_system(battery)
-    for even, odd, sector in zip(system.real.even, system.real.odd, system.sectors.sectors):
-        W = np.concatenate([even, 1j * odd], axis=1)
+    for basis, sector in zip(system.real.bases, system.sectors.sectors):
+        W = basis.dense()
         assert W.shape == (sector.dim, sector.dim)
         assert np.allclose(W.conj().T @ W, np.eye(sector.dim), atol=1e-14)
     for group, real_group in zip(system.hamiltonian, system.real.hamiltonian):
         for k, (m, r) in enumerate(zip(group, real_group)):
-            W = np.concatenate([system.real.even[k], 1j * system.real.odd[k]], axis=1)
+            W = system.real.bases[k].dense()
             assert np.isrealobj(r) and np.allclose(W.conj().T @ m @ W, r, atol=1e-12)

@@ -38,53 +38,89 @@ REAL_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
-class RealSystem:
-    """A chain system in real sector bases: ``even[k]``/``odd[k]`` (real, ``d x d_e`` and
-    ``d x d_o``) give ``W_k = [even | i odd]``; matrices per [group][sector], H0 blocks
-    per [group][(a, b)] (dense), components per sector, all real."""
+class SectorBasis:
+    """``W = [even | i odd]`` of one sector, column ``j`` being
+    ``phase_j (w1_j e_{i1_j} + w2_j e_{i2_j})`` (at most two orbits per column, so every
+    product with ``W`` costs ``O(d^2)``, not ``O(d^3)``)."""
 
-    even: tuple[np.ndarray, ...]
-    odd: tuple[np.ndarray, ...]
+    i1: np.ndarray
+    i2: np.ndarray
+    w1: np.ndarray  # phase included (1 for even columns, i for odd ones)
+    w2: np.ndarray
+    even: int  # number of even columns (they come first)
+
+    def sandwich(self, M: np.ndarray, right: SectorBasis) -> np.ndarray:
+        """``W_self^dag M W_right``."""
+        MW = M[:, right.i1] * right.w1 + M[:, right.i2] * right.w2
+        return np.conj(self.w1)[:, None] * MW[self.i1] + np.conj(self.w2)[:, None] * MW[self.i2]
+
+    def project(self, c: np.ndarray) -> np.ndarray:
+        """``W^dag c``."""
+        return np.conj(self.w1) * c[self.i1] + np.conj(self.w2) * c[self.i2]
+
+    def apply(self, V: np.ndarray) -> np.ndarray:
+        """``W V`` (complex)."""
+        out = np.zeros((len(self.i1),) + V.shape[1:], complex)
+        np.add.at(out, self.i1, self.w1.reshape((-1,) + (1,) * (V.ndim - 1)) * V)
+        np.add.at(out, self.i2, self.w2.reshape((-1,) + (1,) * (V.ndim - 1)) * V)
+        return out
+
+    def dense(self) -> np.ndarray:
+        """``W`` as a dense matrix (for checks)."""
+        return self.apply(np.eye(len(self.i1)))
+
+
+@dataclass(frozen=True)
+class RealSystem:
+    """A chain system in real sector bases (:class:`SectorBasis` per sector): matrices per
+    [group][sector], H0 blocks per [group][(a, b)] (dense), components per sector, all
+    real."""
+
+    bases: tuple[SectorBasis, ...]
     hamiltonian: tuple[tuple[np.ndarray, ...], ...]
     energy_blocks: tuple[dict[tuple[int, int], np.ndarray], ...]
     components: tuple[np.ndarray, ...]
 
 
-def _split_basis(Q: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Columns of the even and odd parts for a signed permutation ``Q`` with ``Q^2 = 1``."""
-    d = Q.shape[0]
-    image = np.argmax(np.abs(Q), axis=0)
-    sign = Q[image, np.arange(d)]
+def _split_basis(image: np.ndarray, sign: np.ndarray) -> SectorBasis | None:
+    """The even and odd columns for the signed permutation ``e_o -> sign_o e_image(o)``
+    (an involution)."""
+    d = len(image)
     if not (np.allclose(np.abs(sign), 1) and np.array_equal(image[image], np.arange(d))):
         return None
-    even, odd = [], []
-    for o in range(d):
-        p = image[o]
-        if p < o:
-            continue
-        column = np.zeros(d)
-        if p == o:
-            column[o] = 1.0
-            (even if sign[o] > 0 else odd).append(column)
-            continue
-        column[o], column[p] = 1 / np.sqrt(2), sign[o] / np.sqrt(2)
-        even.append(column)
-        other = column.copy()
-        other[p] = -other[p]
-        odd.append(other)
-    stack = lambda cols: np.stack(cols, axis=1) if cols else np.zeros((d, 0))
-    return stack(even), stack(odd)
+    o = np.arange(d)
+    single, pair = o[image == o], o[image > o]
+    half = np.sqrt(0.5)
+    even_single, odd_single = single[sign[single] > 0], single[sign[single] < 0]
+    i1 = np.concatenate([even_single, pair, odd_single, pair])
+    i2 = np.concatenate([even_single, image[pair], odd_single, image[pair]])
+    w1 = np.concatenate([np.ones(len(even_single)), np.full(len(pair), half),
+                         1j * np.ones(len(odd_single)), 1j * np.full(len(pair), half)])
+    w2 = np.concatenate([np.zeros(len(even_single)), sign[pair] * half,
+                         np.zeros(len(odd_single)), -1j * sign[pair] * half])
+    return SectorBasis(i1, i2, w1.astype(complex), w2.astype(complex),
+                       len(even_single) + len(pair))
 
 
-def _signed_permutation(sector, lookup, perm: np.ndarray) -> np.ndarray | None:
-    """``U`` on a sector's orbit basis (dense), or None when ``U`` leaves the sector."""
+def _signed_permutation(sector, lookup, perm: np.ndarray):
+    """``U`` on a sector's orbit basis as ``(image, sign)`` (``U e_c = sign_c e_image(c)``),
+    or None when ``U`` leaves the sector or is not a signed permutation there."""
     column, value = lookup
     target = perm[sector.states]
     if np.any(column[target] < 0):
         return None
-    Q = np.zeros((sector.dim, sector.dim))
-    np.add.at(Q, (column[target], sector.columns), sector.values * value[target])
-    return Q
+    d = sector.dim
+    keys = sector.columns.astype(np.int64) * d + column[target]
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inverse, weights=sector.values * value[target])
+    keep = np.abs(sums) > 1e-12  # what cancels between an orbit's states is rounding
+    unique, sums = unique[keep], sums[keep]
+    columns, images = unique // d, unique % d
+    if len(columns) != d or np.any(np.bincount(columns, minlength=d) != 1):
+        return None
+    image, sign = np.empty(d, int), np.empty(d)
+    image[columns], sign[columns] = images, sums
+    return image, sign
 
 
 def _real(matrix: np.ndarray) -> np.ndarray | None:
@@ -100,31 +136,29 @@ def realify(system, lookups: Sequence, conjugation: tuple[bool, bool], N: int) -
     perm = permutation(N, conjugation[0], conjugation[1], 0)
     bases = []
     for sector, lookup in zip(system.sectors.sectors, lookups):
-        Q = _signed_permutation(sector, lookup, perm)
-        split = None if Q is None else _split_basis(Q)
-        if split is None:
+        found = _signed_permutation(sector, lookup, perm)
+        basis = None if found is None else _split_basis(*found)
+        if basis is None:
             return None
-        bases.append(split)
-    W = [np.concatenate([e, 1j * o], axis=1) for e, o in bases]
-    hamiltonian = tuple(tuple(_real(w.conj().T @ m @ w) for m, w in zip(group, W))
+        bases.append(basis)
+    hamiltonian = tuple(tuple(_real(w.sandwich(m, w)) for m, w in zip(group, bases))
                         for group in system.hamiltonian)
     blocks = []
     for group in system.energy_blocks:
         found = {}
         for (a, b), (rows, cols, vals) in group.items():
-            dense = np.zeros((W[a].shape[0], W[b].shape[0]), complex)
+            dense = np.zeros((len(bases[a].i1), len(bases[b].i1)), complex)
             np.add.at(dense, (rows, cols), vals)
-            found[(a, b)] = _real(W[a].conj().T @ dense @ W[b])
+            found[(a, b)] = _real(bases[a].sandwich(dense, bases[b]))
         blocks.append(found)
     # blocks H0 never fills (the flip maps sum sz_i to its negative: only cross blocks)
     empty = {k for k in blocks[0] if all(g[k] is not None and not np.any(g[k]) for g in blocks)}
     blocks = [{k: v for k, v in g.items() if k not in empty} for g in blocks]
-    components = tuple(_real(w.conj().T @ c) for w, c in zip(W, system.sectors.components))
+    components = tuple(_real(w.project(c)) for w, c in zip(bases, system.sectors.components))
     pieces = [m for g in hamiltonian for m in g] + [m for g in blocks for m in g.values()]
     if any(x is None for x in pieces + list(components)):
         return None
-    return RealSystem(tuple(e for e, _ in bases), tuple(o for _, o in bases), hamiltonian,
-                      tuple(blocks), components)
+    return RealSystem(tuple(bases), hamiltonian, tuple(blocks), components)
 
 
 def waves(E: np.ndarray, alpha: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -168,7 +202,7 @@ class RealSpectral(SectorCurves):
     :class:`qb_symbolic.numeric.chain_numeric.Spectral`)."""
 
     real: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # (E, V, alpha) real
-    bases: tuple[tuple[np.ndarray, np.ndarray], ...]  # (even, odd) per sector
+    bases: tuple[SectorBasis, ...]
     products: dict[tuple[int, int], np.ndarray]  # M_ab = V_a^T G_ab V_b, a <= b
     low: float
     capacity: float
@@ -194,12 +228,8 @@ class RealSpectral(SectorCurves):
     @property
     def eigen(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
         """``(E, V, V^dag psi0)`` in the orbit bases, as :class:`Spectral` gives them."""
-        out = []
-        for (E, V, alpha), (even, odd) in zip(self.real, self.bases):
-            d_e = even.shape[1]
-            full = even @ V[:d_e] + 1j * (odd @ V[d_e:])
-            out.append((E, full, alpha.astype(complex)))
-        return tuple(out)
+        return tuple((E, basis.apply(V), alpha.astype(complex))
+                     for (E, V, alpha), basis in zip(self.real, self.bases))
 
 
 def real_spectral(real: RealSystem, weights: Sequence[complex], h0_weights: Sequence[complex],
@@ -216,4 +246,4 @@ def real_spectral(real: RealSystem, weights: Sequence[complex], h0_weights: Sequ
             continue
         G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
         products[(a, b)] = eigen[a][1].T @ G @ eigen[b][1]
-    return RealSpectral(tuple(eigen), tuple(zip(real.even, real.odd)), products, low, capacity)
+    return RealSpectral(tuple(eigen), real.bases, products, low, capacity)
