@@ -68,22 +68,26 @@ class BoundOperator:
     diagonal: np.ndarray
     tables: tuple[tuple[FlipGroup, np.ndarray], ...]
 
+    def __post_init__(self) -> None:
+        # what apply needs per group, fixed at binding (apply runs hundreds of times)
+        steps = []
+        for group, table in self.tables:
+            flipped = [slice(None)]  # a flipped site is a reversed axis: a view, no copy
+            for f in group.flips:
+                flipped += [slice(None), slice(None, None, -1) if f else slice(None)]
+            flipped.append(slice(None))
+            uniform = bool(np.all(table == table[0]))  # X terms, XX + YY...: a scalar
+            c = table[0] if uniform else table.reshape(_table_shape(len(group.support)))
+            steps.append((group.support, tuple(flipped), c))
+        object.__setattr__(self, "_steps", tuple(steps))
+
     def apply(self, x: np.ndarray) -> np.ndarray:
         k = x.shape[0]
         y = self.diagonal * x
         scratch = np.empty_like(y)
-        for group, table in self.tables:
-            shape = _shape(self.N, group.support, k)
-            # a flipped site is a reversed axis: a view, no copy
-            flipped = [slice(None)]
-            for f in group.flips:
-                flipped += [slice(None), slice(None, None, -1) if f else slice(None)]
-            flipped.append(slice(None))
-            c = table.reshape(_table_shape(len(group.support)))
-            if np.all(table == table[0]):
-                c = table[0]  # a uniform table (X terms, XX + YY...): a scalar product
-            term = scratch.reshape(shape)
-            np.multiply(x.reshape(shape)[tuple(flipped)], c, out=term)
+        for support, flipped, c in self._steps:
+            shape = _shape(self.N, support, k)
+            np.multiply(x.reshape(shape)[flipped], c, out=scratch.reshape(shape))
             y += scratch
         return y
 
