@@ -89,21 +89,30 @@ def test_rust_output_compiles_and_agrees(tmp_path, case):
     assert np.max(np.abs(np.array(found) - _reference("ergotropy", case, points))) < TOLERANCE
 
 
-def test_fortran_output_compiles_and_agrees(tmp_path):
-    """gfortran (installed by .ci/run): the quartic battery's ergotropy and the general
-    model's power, including its t = 0 branch, called as external functions."""
-    assert shutil.which("gfortran"), "gfortran is needed (.ci/run installs it)"
+def _two_functions(tmp_path, lang: str, filename: str, call: str, literal) -> tuple:
+    """The quartic battery's ergotropy and the general model's power written to
+    ``filename`` (``{q}`` the quantity), and one ``call`` per point with ``literal``
+    arguments; with the reference values in the same order."""
     calls, expected = [], []
     for quantity, case in (("ergotropy", "quartic"), ("power", "general")):
         battery, model = CASES[case]
         names = _names(case)
         points = _points(names)
-        (tmp_path / f"{quantity}.f90").write_text(export(quantity, "fortran", model=model,
-                                                         battery=battery))
+        (tmp_path / filename.format(q=quantity)).write_text(export(quantity, lang, model=model,
+                                                                   battery=battery))
         for v, t in points:
-            args = ", ".join(f"{x!r}d0" for x in [*(v[n] for n in names), t])
-            calls.append(f"  print '(ES25.17)', qb_{quantity}({args})")
+            args = ", ".join(literal(x) for x in [*(v[n] for n in names), t])
+            calls.append(call.format(q=quantity, args=args))
         expected.extend(_reference(quantity, case, points))
+    return calls, expected
+
+
+def test_fortran_output_compiles_and_agrees(tmp_path):
+    """gfortran (installed by .ci/run): the quartic battery's ergotropy and the general
+    model's power, including its t = 0 branch, called as external functions."""
+    assert shutil.which("gfortran"), "gfortran is needed (.ci/run installs it)"
+    calls, expected = _two_functions(tmp_path, "fortran", "{q}.f90",
+                                     "  print '(ES25.17)', qb_{q}({args})", lambda x: f"{x!r}d0")
     main_f90 = ("program main\n  implicit none\n  real(8), external :: qb_ergotropy, qb_power\n"
                 + "\n".join(calls) + "\nend program main\n")
     found = _compile_and_run(tmp_path, main_f90, ".f90",
@@ -117,17 +126,8 @@ def test_octave_output_runs(tmp_path):
     """GNU Octave (installed by .ci/run): the quartic battery's ergotropy and the general
     model's power (t = 0 branch included), each function in its own .m file."""
     assert shutil.which("octave-cli"), "octave is needed (.ci/run installs it)"
-    calls, expected = [], []
-    for quantity, case in (("ergotropy", "quartic"), ("power", "general")):
-        battery, model = CASES[case]
-        names = _names(case)
-        points = _points(names)
-        (tmp_path / f"qb_{quantity}.m").write_text(export(quantity, "octave", model=model,
-                                                          battery=battery))
-        for v, t in points:
-            args = ", ".join(repr(x) for x in [*(v[n] for n in names), t])
-            calls.append(f"printf('%.17g\\n', qb_{quantity}({args}));")
-        expected.extend(_reference(quantity, case, points))
+    calls, expected = _two_functions(tmp_path, "octave", "qb_{q}.m",
+                                     "printf('%.17g\\n', qb_{q}({args}));", repr)
     done = subprocess.run(["octave-cli", "--quiet", "--eval", " ".join(calls)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
