@@ -274,13 +274,11 @@ def _grid_chunk(ev: UserEvaluators, params: Sequence[np.ndarray], roots: list, l
                   [e[pick] for e in energies], inv_t)
 
 
-def _slab(ev: UserEvaluators, flat: Sequence[np.ndarray], slab: slice, layout: tuple,
+def _fill(ev: UserEvaluators, params: Sequence[np.ndarray], P: int, layout: tuple,
           need_pair: bool, quantities, out: dict) -> bool:
-    """Rows ``slab`` of the grid; False when a phase exceeds :data:`PHASE_LIMIT` there
-    (nothing is written then)."""
+    """Every row of ``out`` (``P`` parameter points, ``params`` each ``(P,)``); False when
+    a phase exceeds :data:`PHASE_LIMIT` (nothing is written then)."""
     t0, dt, N = layout
-    params = [f[slab] for f in flat]
-    P = slab.stop - slab.start
     with np.errstate(all="ignore"):
         roots = [block_roots(ev, b, params, (P,), leja=False) for b in range(len(ev.sizes))]
         top = max(float(np.max(np.abs(r))) for r in roots)
@@ -297,9 +295,8 @@ def _slab(ev: UserEvaluators, flat: Sequence[np.ndarray], slab: slice, layout: t
             for lo in range(0, P, per_chunk):
                 rows = slice(lo, min(P, lo + per_chunk))
                 _grid_chunk(ev, [p[rows] for p in params], [r[rows] for r in roots], segment,
-                            need_pair, quantities, out,
-                            slice(slab.start + rows.start, slab.start + rows.stop),
-                            slice(first, first + count_t), inv_t)
+                            need_pair, quantities, out, rows, slice(first, first + count_t),
+                            inv_t)
     return True
 
 
@@ -318,7 +315,7 @@ def evaluate_user_grid(ev: UserEvaluators, quantities: Sequence[str], t: np.ndar
         return {q: np.empty(shape) for q in quantities}
     need_pair = any(q in CONCURRENCE_QUANTITIES for q in quantities)
     out = {q: np.empty((P, N)) for q in quantities}
-    if not _slab(ev, flat, slice(0, P), layout, need_pair, quantities, out):
+    if not _fill(ev, flat, P, layout, need_pair, quantities, out):
         return None
     result = {q: v.reshape(padded[:-1] + (N,)) for q, v in out.items()}
     return {q: v if v.shape == shape else np.array(np.broadcast_to(v, shape))
