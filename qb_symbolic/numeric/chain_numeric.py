@@ -31,7 +31,7 @@ import sympy as sp
 from ..core.values import real_array
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import Sectors, chain_sectors, conjugation_symmetry, operator_terms
-from .chain_real import SectorCurves, real_spectral, realify
+from .chain_real import SectorCurves, SeriesPoint, real_spectral, realify, series_point
 
 #: What a chain answers.
 CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell",
@@ -226,6 +226,38 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
 
+#: Times from which a curve may take the Chebyshev series instead of ``eigh``.
+SERIES_MIN_TIMES = 64
+#: The series is taken while its number of terms is at most this times the largest
+#: sector's dimension: ``K`` matrix-vector products then cost less than one ``eigh``
+#: (measured on rings, benchmarks/chains.py: N = 12, 192 + 160, K = 201: 9 ms vs 18 ms).
+SERIES_PER_DIMENSION = 1.5
+#: Below this largest sector dimension ``eigh`` takes under ~2 ms: the series is not tried
+#: (its spectrum bounds alone would cost as much).
+SERIES_MIN_DIMENSION = 128
+
+
+def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
+                    count: int) -> SeriesPoint | None:
+    """A curve of ``count`` times in ``[0, end]`` at one parameter point as a Chebyshev
+    series (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases
+    and the series is the cheaper way; else None."""
+    if count < SERIES_MIN_TIMES or uses_krylov(battery):
+        return None
+    system = chain_system(battery)
+    if system.real is None:
+        return None
+    dimension = max(len(c) for c in system.real.components)
+    if dimension < SERIES_MIN_DIMENSION:
+        return None
+    largest = int(SERIES_PER_DIMENSION * dimension)
+    weights = [complex(f(*values)) for f in system.coefficients]
+    h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
+    h = float(system.site_energy(*values))
+    N = battery.N
+    return series_point(system.real, weights, h0_weights, -N * h, 2 * N * h, end, largest)
+
+
 #: What one parameter point of a chain gives: ``Spectral`` (dense) or ``KrylovPoint``.
 PointSpectrum = Any
 
@@ -266,7 +298,9 @@ def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
             for q, v in local_quantities(psi, field, N, local).items():
                 extra[q][indices] = v
 
-    found = point_spectrum(battery, values, float(np.max(t)), t if local else None, on_states)
+    found = None if local else series_spectrum(battery, values, float(np.max(t)), len(t))
+    if found is None:
+        found = point_spectrum(battery, values, float(np.max(t)), t if local else None, on_states)
     energy = found.energy(t)
     zeta = np.clip(energy - found.low, 0, found.capacity)
     inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..symbolic.chain_sectors import permutation
+from .chebyshev import SeriesCurve, chebyshev_vectors, gershgorin, series_order, spectrum_bounds
 from .stages import uniform_step
 
 #: Largest imaginary part (relative to the matrix's largest entry) accepted as rounding
@@ -247,3 +248,48 @@ def real_spectral(real: RealSystem, weights: Sequence[complex], h0_weights: Sequ
         G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
         products[(a, b)] = eigen[a][1].T @ G @ eigen[b][1]
     return RealSpectral(tuple(eigen), real.bases, products, low, capacity)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One parameter point as a Chebyshev series over ``[0, end]``
+    (:mod:`qb_symbolic.numeric.chebyshev`): the interface of :class:`RealSpectral` for
+    energy curves, without eigenvectors (so no states for the local quantities)."""
+
+    curve: SeriesCurve
+    low: float
+    capacity: float
+    width: float  # of the spectrum's bounds: at least the fastest frequency of ``energy``
+    rate0: float = 0.0  # <H0>(t) is even in t (module docstring)
+
+    def energy(self, t: np.ndarray) -> np.ndarray:
+        return self.curve.energy(t)
+
+    def ergotropy(self, t: np.ndarray) -> np.ndarray:
+        return np.clip(self.energy(t) - self.low, 0, self.capacity)
+
+
+def series_point(real: RealSystem, weights: Sequence[complex], h0_weights: Sequence[complex],
+                 low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
+    """The Chebyshev series of every populated sector at one parameter point, for times in
+    ``[0, end]``; None when it would need more than ``largest`` terms (diagonalising is
+    then cheaper) or no bounds pass the norm check."""
+    H = [sum(w.real * real.hamiltonian[g][k] for g, w in enumerate(weights))
+         for k in range(len(real.components))]
+    H = [(h + h.T) / 2 for h in H]
+    for bounds in (spectrum_bounds(H), gershgorin(H)):
+        K = series_order((bounds[1] - bounds[0]) / 2 * end)
+        if K > largest:
+            return None
+        phis = [chebyshev_vectors(h, c, *bounds, K) for h, c in zip(H, real.components)]
+        if all(p is not None for p in phis):
+            break
+    else:
+        return None
+    blocks = []
+    for (a, b) in real.energy_blocks[0] if real.energy_blocks else ():
+        if a <= b:
+            G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
+            blocks.append((1.0 if a == b else 2.0, phis[a] @ G @ phis[b].T))
+    width = bounds[1] - bounds[0]
+    return SeriesPoint(SeriesCurve(blocks, width / 2, end), low, capacity, width)

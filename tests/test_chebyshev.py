@@ -1,0 +1,148 @@
+"""Chebyshev series of exp(-iHt) (numeric/chebyshev.py): Bessel functions and the truncation
+against mpmath, the energy of a small two-sector system against a 30-digit mpmath expm, the
+bound check (too narrow bounds are caught, the chain falls back to Gershgorin's), and chain
+curves taking the series against a brute-force 2^N diagonalisation (tests/test_chains.py)."""
+
+from __future__ import annotations
+
+import random
+
+import mpmath
+import numpy as np
+import pytest
+from conftest import SEED
+from test_chains import _ergotropy, _random_values
+
+import qb_symbolic as qb
+from qb_symbolic.numeric import chain_real, chebyshev
+from qb_symbolic.numeric.chain_numeric import chain_system, series_spectrum
+from qb_symbolic.numeric.chain_real import SeriesPoint
+
+#: J_k(x) = O(1): the backward recurrence and its normalisation lose a few ulps.
+BESSEL_TOLERANCE = 1e-14
+#: Energies O(1) from ~200-term series whose vectors are bounded by |c| (double rounding).
+SERIES_TOLERANCE = 1e-12
+#: As tests/test_chains.py: dense double precision on both sides, energies O(N), t <= 5.
+CHAIN_TOLERANCE = 1e-10
+
+
+def test_bessel_table_against_mpmath():
+    rng = np.random.default_rng(SEED + 1)
+    x = np.concatenate([[0.0, 1e-12, 1e-9, 2e-9, 1e-6, 1e-3, 0.3, 1.0, 5.0],
+                        rng.uniform(0, 300, 40)])
+    for K in (2, 40, 420):
+        table = chebyshev.bessel_table(K, x)
+        for j in range(x.size):
+            for k in range(0, K, 5):
+                exact = float(mpmath.besselj(k, mpmath.mpf(float(x[j]))))
+                assert abs(table[k, j] - exact) < BESSEL_TOLERANCE, (K, k, x[j])
+
+
+@pytest.mark.parametrize("z", [0.0, 0.5, 10.0, 130.0, 500.0, 2000.0])
+def test_series_order_truncates_below_1e17(z):
+    K = chebyshev.series_order(z)
+    with mpmath.workdps(30):
+        assert abs(mpmath.besselj(K, z)) < 1e-17
+        # the terms beyond decay faster still: the first few cover the whole tail
+        tail = sum(abs(mpmath.besselj(K + j, z)) for j in range(1, 6))
+        assert tail < 1e-17
+
+
+def _symmetric(rng: np.random.Generator, d: int) -> np.ndarray:
+    A = rng.integers(-3, 4, (d, d)).astype(float)
+    return (A + A.T) / 2
+
+
+def _expm_energy(H: list, c: list, G: np.ndarray, t: float) -> float:
+    """Re psi_0^dag G psi_1 + c.c. with psi_a = expm(-i H_a t) c_a at 30 digits."""
+    with mpmath.workdps(30):
+        psi = [mpmath.expm(-1j * mpmath.mpf(t) * mpmath.matrix(h.tolist())) * mpmath.matrix(v.tolist())
+               for h, v in zip(H, c)]
+        value = (psi[0].H * mpmath.matrix(G.tolist()) * psi[1])[0]
+        return float(2 * mpmath.re(value))
+
+
+def test_series_energy_against_mpmath_expm():
+    """Two sectors (5 and 7) coupled by G, as H0 couples a chain's sectors."""
+    rng = np.random.default_rng(SEED + 2)
+    H = [_symmetric(rng, 5), _symmetric(rng, 7)]
+    c = [rng.normal(size=5), rng.normal(size=7)]
+    c = [v / np.sqrt(2) / np.linalg.norm(v) for v in c]
+    G = rng.normal(size=(5, 7))
+    end = 4.0
+    lo, hi = chebyshev.spectrum_bounds(H)
+    K = chebyshev.series_order((hi - lo) / 2 * end)
+    phis = [chebyshev.chebyshev_vectors(h, v, lo, hi, K) for h, v in zip(H, c)]
+    curve = chebyshev.SeriesCurve([(2.0, phis[0] @ G @ phis[1].T)], (hi - lo) / 2, end)
+    t = np.array([0.0, 1e-10, 0.37, 1.0, 2.5, 3.99, 4.0])
+    got = curve.energy(t)
+    for tk, value in zip(t, got):
+        assert abs(value - _expm_energy(H, c, G, float(tk))) < SERIES_TOLERANCE
+    with pytest.raises(ValueError, match="times up to"):
+        curve.energy(np.array([4.5]))
+
+
+def test_narrow_bounds_are_detected():
+    rng = np.random.default_rng(SEED + 3)
+    H = _symmetric(rng, 9)
+    E = np.linalg.eigvalsh(H)
+    c = np.ones(9) / 3
+    inside = (E[0] + 0.3 * (E[-1] - E[0]), E[-1])  # the lowest eigenvalues left out
+    assert chebyshev.chebyshev_vectors(H, c, *inside, 60) is None
+    assert chebyshev.chebyshev_vectors(H, c, E[0] - 1e-9, E[-1] + 1e-9, 60) is not None
+    lo, hi = chebyshev.gershgorin([H])
+    assert lo <= E[0] and E[-1] <= hi
+
+
+def _chain_values(battery, rng: random.Random) -> tuple[dict, list]:
+    v = _random_values(rng)
+    return v, [v[n] for n in battery.names]
+
+
+@pytest.mark.parametrize("N,periodic", [(8, False), (9, False)])
+def test_chain_curves_by_series_match_brute_force(N, periodic):
+    """Sectors of 136 + 120 and 256 + 256: the series path (asserted: on t <= 2 its terms
+    stay below 1.5 times the sector dimension for these couplings), seeded couplings."""
+    rng = random.Random(SEED + 400 + N)
+    battery = qb.chain(N, "general", periodic=periodic)
+    t = np.linspace(0, 2, 200)
+    for _ in range(2):
+        v, values = _chain_values(battery, rng)
+        assert isinstance(series_spectrum(battery, values, 2.0, t.size), SeriesPoint)
+        got = qb.evaluate("ergotropy", t, battery=battery, **v)
+        assert np.max(np.abs(got - _ergotropy(N, periodic, v, t))) < CHAIN_TOLERANCE
+
+
+def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
+    """N = 12 ring (192 + 160): the series against the real eigh path (itself checked
+    against brute force in test_chain_real.py and test_chains.py); then with Lanczos
+    bounds made too narrow the norm check sends it to Gershgorin's, same curve."""
+    battery = qb.chain(12, "general", periodic=True)
+    rng = random.Random(SEED + 412)
+    _, values = _chain_values(battery, rng)
+    t = np.concatenate([[0.0], np.sort(np.random.default_rng(SEED).uniform(0, 3, 150))])
+    found = series_spectrum(battery, values, 3.0, t.size)
+    assert isinstance(found, SeriesPoint)
+    from qb_symbolic.numeric.chain_numeric import spectral
+
+    reference = spectral(chain_system(battery), values, 12).energy(t)
+    assert np.max(np.abs(found.energy(t) - reference)) < CHAIN_TOLERANCE
+
+    def narrow(matrices):
+        lo, hi = chebyshev.gershgorin(matrices)
+        return lo / 4, hi / 4
+
+    monkeypatch.setattr(chain_real, "spectrum_bounds", narrow)
+    again = series_spectrum(battery, values, 3.0, t.size)
+    assert isinstance(again, SeriesPoint)
+    g_lo, g_hi = chebyshev.gershgorin(_sector_hamiltonians(battery, values))
+    assert again.width == pytest.approx(g_hi - g_lo)  # Gershgorin's bounds were taken
+    assert np.max(np.abs(again.energy(t) - reference)) < CHAIN_TOLERANCE
+
+
+def _sector_hamiltonians(battery, values) -> list[np.ndarray]:
+    real = chain_system(battery).real
+    weights = [complex(f(*values)).real for f in chain_system(battery).coefficients]
+    H = [sum(w * real.hamiltonian[g][k] for g, w in enumerate(weights))
+         for k in range(len(real.components))]
+    return [(h + h.T) / 2 for h in H]
