@@ -70,9 +70,10 @@ def test_series_energy_against_mpmath_expm():
     c = [v / np.sqrt(2) / np.linalg.norm(v) for v in c]
     G = rng.normal(size=(5, 7))
     end = 4.0
-    lo, hi = chebyshev.spectrum_bounds(H)
+    ops = [chebyshev.DenseOperator(h) for h in H]
+    lo, hi = chebyshev.spectrum_bounds(ops)
     K = chebyshev.series_order((hi - lo) / 2 * end)
-    phis = [chebyshev.chebyshev_vectors(h, v, lo, hi, K) for h, v in zip(H, c)]
+    phis = [chebyshev.chebyshev_vectors(op, v, lo, hi, K) for op, v in zip(ops, c)]
     curve = chebyshev.SeriesCurve([(2.0, phis[0] @ G @ phis[1].T)], (hi - lo) / 2, end)
     t = np.array([0.0, 1e-10, 0.37, 1.0, 2.5, 3.99, 4.0])
     got = curve.energy(t)
@@ -88,9 +89,10 @@ def test_narrow_bounds_are_detected():
     E = np.linalg.eigvalsh(H)
     c = np.ones(9) / 3
     inside = (E[0] + 0.3 * (E[-1] - E[0]), E[-1])  # the lowest eigenvalues left out
-    assert chebyshev.chebyshev_vectors(H, c, *inside, 60) is None
-    assert chebyshev.chebyshev_vectors(H, c, E[0] - 1e-9, E[-1] + 1e-9, 60) is not None
-    lo, hi = chebyshev.gershgorin([H])
+    op = chebyshev.DenseOperator(H)
+    assert chebyshev.chebyshev_vectors(op, c, *inside, 60) is None
+    assert chebyshev.chebyshev_vectors(op, c, E[0] - 1e-9, E[-1] + 1e-9, 60) is not None
+    lo, hi = chebyshev.gershgorin([op])
     assert lo <= E[0] and E[-1] <= hi
 
 
@@ -128,8 +130,8 @@ def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
     reference = spectral(chain_system(battery), values, 12).energy(t)
     assert np.max(np.abs(found.energy(t) - reference)) < CHAIN_TOLERANCE
 
-    def narrow(matrices):
-        lo, hi = chebyshev.gershgorin(matrices)
+    def narrow(operators):
+        lo, hi = chebyshev.gershgorin(operators)
         return lo / 4, hi / 4
 
     monkeypatch.setattr(chain_real, "spectrum_bounds", narrow)
@@ -140,9 +142,67 @@ def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
     assert np.max(np.abs(again.energy(t) - reference)) < CHAIN_TOLERANCE
 
 
-def _sector_hamiltonians(battery, values) -> list[np.ndarray]:
+def _sector_hamiltonians(battery, values) -> list:
     real = chain_system(battery).real
     weights = [complex(f(*values)).real for f in chain_system(battery).coefficients]
-    H = [sum(w * real.hamiltonian[g][k] for g, w in enumerate(weights))
-         for k in range(len(real.components))]
-    return [(h + h.T) / 2 for h in H]
+    return [chebyshev.DenseOperator(sum(w * real.hamiltonian[g][k] for g, w in enumerate(weights)))
+            for k in range(len(real.components))]
+
+
+def test_sparse_real_sectors_equal_the_dense_ones():
+    """N = 6 open chain: every coefficient group's sparse real sector matrix (and H0's
+    blocks, and the start) equal the dense real basis of numeric/chain_real.py."""
+    from qb_symbolic.numeric.chain_sparse import sparse_real_system
+
+    battery = qb.chain(6, "general")
+    dense, sparse = chain_system(battery).real, sparse_real_system(battery)
+    for k, sector in enumerate(sparse.sectors):
+        d = sector.index.shape[1]
+        for g in range(sector.values.shape[0]):
+            weights = np.eye(sector.values.shape[0])[g]
+            op = sector.operator(weights)
+            applied = np.empty((d, d))
+            for j, e in enumerate(np.eye(d)):
+                op.apply(e, applied[:, j])
+            assert np.max(np.abs(applied - dense.hamiltonian[g][k])) < 1e-14
+        assert np.max(np.abs(sparse.components[k] - dense.components[k])) < 1e-14
+    for sparse_group, dense_group in zip(sparse.energy_blocks, dense.energy_blocks):
+        for (a, b), (rows, cols, vals) in sparse_group.items():
+            G = np.zeros((len(sparse.components[a]), len(sparse.components[b])))
+            G[rows, cols] = vals
+            assert np.max(np.abs(G - dense_group.get((a, b), 0 * G))) < 1e-14
+
+
+def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
+    """N = 12 open chain (2080 + 2016, beyond the dense limit): the sparse series against
+    the Krylov path (its own error bound 1e-10 on the state, tests/test_chain_krylov.py);
+    with the vector budget made too small the curve falls back to the Krylov path."""
+    from qb_symbolic.numeric import chain_numeric, chain_sparse
+
+    battery = qb.chain(12, "general")
+    rng = random.Random(SEED + 512)
+    v, values = _chain_values(battery, rng)
+    t = np.linspace(0, 1.5, 100)
+    found = series_spectrum(battery, values, 1.5, t.size + 1)
+    assert isinstance(found, SeriesPoint)
+    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    krylov = chain_numeric.point_spectrum(battery, values, 1.5).ergotropy(t)
+    assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE
+    monkeypatch.setattr(chain_sparse, "SERIES_ELEMENTS", 1000)
+    assert series_spectrum(battery, values, 1.5, t.size + 1) is None
+
+
+def test_large_sectors_by_sparse_series_match_brute_force():
+    """N = 10 open chain (528 + 496: above SPARSE_FROM, so the sparse form) against brute
+    force."""
+    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM, populated_sectors
+
+    battery = qb.chain(10, "general")
+    assert max(s.dim for s in populated_sectors(battery).sectors) >= SPARSE_FROM
+    rng = random.Random(SEED + 510)
+    v, values = _chain_values(battery, rng)
+    t = np.linspace(0, 1.0, 120)
+    found = series_spectrum(battery, values, 1.0, t.size + 1)
+    assert isinstance(found, SeriesPoint)
+    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    assert np.max(np.abs(got - _ergotropy(10, False, v, t))) < CHAIN_TOLERANCE

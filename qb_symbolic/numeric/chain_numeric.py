@@ -239,6 +239,13 @@ SERIES_PER_DIMENSION = 1.5
 #: Below this largest sector dimension ``eigh`` takes under ~2 ms: the series is not tried
 #: (its spectrum bounds alone would cost as much).
 SERIES_MIN_DIMENSION = 128
+#: From this largest sector dimension on, the sectors are applied sparse
+#: (:mod:`qb_symbolic.numeric.chain_sparse`) rather than as dense matrices (measured: ring
+#: N = 14, 623 + 559: 40 ms vs 66 ms; open N = 9, 256 + 256: 16 ms vs 15 ms), while
+#: ``K <= SPARSE_PER_DIMENSION d`` (sparse products cost about ``d^2 / 2.5`` of ``eigh``'s
+#: ``d^3`` per term) or, beyond dense reach, always.
+SPARSE_FROM = 400
+SPARSE_PER_DIMENSION = 2.5
 
 
 def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
@@ -246,13 +253,20 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
     """A curve of ``count`` times in ``[0, end]`` at one parameter point as a Chebyshev
     series (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases
     and the series is the cheaper way; else None."""
-    if count < SERIES_MIN_TIMES or uses_krylov(battery):
+    if count < SERIES_MIN_TIMES or battery.N > DENSE_SITES:
         return None
+    dense = not uses_krylov(battery)
+    dimension = max(s.dim for s in populated_sectors(battery).sectors)
+    if dimension < SERIES_MIN_DIMENSION:
+        return None
+    if dimension >= SPARSE_FROM or not dense:
+        from .chain_sparse import sparse_real_system
+
+        sparse = sparse_real_system(battery)
+        largest = int(SPARSE_PER_DIMENSION * dimension) if dense else None
+        return None if sparse is None else sparse.series(values, battery.N, end, largest)
     system = chain_system(battery)
     if system.real is None:
-        return None
-    dimension = max(len(c) for c in system.real.components)
-    if dimension < SERIES_MIN_DIMENSION:
         return None
     largest = int(SERIES_PER_DIMENSION * dimension)
     weights = [complex(f(*values)) for f in system.coefficients]

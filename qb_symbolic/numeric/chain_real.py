@@ -30,7 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..symbolic.chain_sectors import permutation
-from .chebyshev import SeriesCurve, chebyshev_vectors, gershgorin, series_order, spectrum_bounds
+from .chebyshev import (
+    DenseOperator,
+    SeriesCurve,
+    chebyshev_vectors,
+    gershgorin,
+    series_order,
+    spectrum_bounds,
+)
 from .stages import uniform_step
 
 #: Largest imaginary part (relative to the matrix's largest entry) accepted as rounding
@@ -269,27 +276,39 @@ class SeriesPoint:
         return np.clip(self.energy(t) - self.low, 0, self.capacity)
 
 
-def series_point(real: RealSystem, weights: Sequence[complex], h0_weights: Sequence[complex],
-                 low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
-    """The Chebyshev series of every populated sector at one parameter point, for times in
-    ``[0, end]``; None when it would need more than ``largest`` terms (diagonalising is
-    then cheaper) or no bounds pass the norm check."""
-    H = [sum(w.real * real.hamiltonian[g][k] for g, w in enumerate(weights))
-         for k in range(len(real.components))]
-    H = [(h + h.T) / 2 for h in H]
-    for bounds in (spectrum_bounds(H), gershgorin(H)):
+def series_from(operators: Sequence, components: Sequence[np.ndarray], coupling,
+                low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
+    """The Chebyshev series of sectors given as operators (the protocol of
+    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`) with real start ``components``;
+    ``coupling(phis)`` gives H0's ``(weight, Phi_a G_ab Phi_b^T)``. None when it needs more
+    than ``largest`` terms or no bounds pass the norm check."""
+    for bounds in (spectrum_bounds(operators), gershgorin(operators)):
         K = series_order((bounds[1] - bounds[0]) / 2 * end)
         if K > largest:
             return None
-        phis = [chebyshev_vectors(h, c, *bounds, K) for h, c in zip(H, real.components)]
+        phis = [chebyshev_vectors(op, c, *bounds, K) for op, c in zip(operators, components)]
         if all(p is not None for p in phis):
             break
     else:
         return None
-    blocks = []
-    for (a, b) in real.energy_blocks[0] if real.energy_blocks else ():
-        if a <= b:
-            G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
-            blocks.append((1.0 if a == b else 2.0, phis[a] @ G @ phis[b].T))
     width = bounds[1] - bounds[0]
-    return SeriesPoint(SeriesCurve(blocks, width / 2, end), low, capacity, width)
+    return SeriesPoint(SeriesCurve(coupling(phis), width / 2, end), low, capacity, width)
+
+
+def series_point(real: RealSystem, weights: Sequence[complex], h0_weights: Sequence[complex],
+                 low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
+    """The Chebyshev series of every populated (dense) sector at one parameter point, for
+    times in ``[0, end]``; None when it would need more than ``largest`` terms
+    (diagonalising is then cheaper) or no bounds pass the norm check."""
+    H = [DenseOperator(sum(w.real * real.hamiltonian[g][k] for g, w in enumerate(weights)))
+         for k in range(len(real.components))]
+
+    def coupling(phis: list) -> list:
+        blocks = []
+        for (a, b) in real.energy_blocks[0] if real.energy_blocks else ():
+            if a <= b:
+                G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
+                blocks.append((1.0 if a == b else 2.0, phis[a] @ G @ phis[b].T))
+        return blocks
+
+    return series_from(H, real.components, coupling, low, capacity, end, largest)

@@ -89,33 +89,47 @@ def chebyshev_signs(K: int) -> np.ndarray:
     return f
 
 
-def gershgorin(matrices: Sequence[np.ndarray]) -> tuple[float, float]:
-    """Rigorous bounds of the joint spectrum of real symmetric matrices."""
-    lo, hi = math.inf, -math.inf
-    for H in matrices:
-        centre = np.diag(H)
-        radius = np.abs(H).sum(axis=1) - np.abs(centre)
-        lo, hi = min(lo, float(np.min(centre - radius))), max(hi, float(np.max(centre + radius)))
-    return lo, hi
+class DenseOperator:
+    """A real symmetric matrix as the series needs it (symmetrised once). Other operators
+    (sparse sectors: :mod:`qb_symbolic.numeric.chain_sparse`) give the same four things."""
+
+    def __init__(self, H: np.ndarray) -> None:
+        self.matrix = (H + H.T) / 2
+        self.dim = H.shape[0]
+
+    def apply(self, x: np.ndarray, out: np.ndarray) -> None:
+        np.dot(self.matrix, x, out=out)
+
+    def shifted(self, b: float, scale: float):
+        """``out = scale (H - b) x`` as a function of ``(x, out)``."""
+        M = (self.matrix - b * np.eye(self.dim)) * scale
+        return lambda x, out: np.dot(M, x, out=out)
+
+    def gershgorin(self) -> tuple[float, float]:
+        centre = np.diag(self.matrix)
+        radius = np.abs(self.matrix).sum(axis=1) - np.abs(centre)
+        return float(np.min(centre - radius)), float(np.max(centre + radius))
 
 
-def _lanczos_ends(matrices: Sequence[np.ndarray], steps: int) -> tuple[float, float]:
-    """Extreme Ritz values of the direct sum of ``matrices`` after ``steps`` Lanczos steps
+def gershgorin(operators: Sequence) -> tuple[float, float]:
+    """Rigorous bounds of the joint spectrum (Gershgorin's discs of every operator)."""
+    ends = [op.gershgorin() for op in operators if op.dim]
+    return min(e[0] for e in ends), max(e[1] for e in ends)
+
+
+def _lanczos_ends(operators: Sequence, steps: int) -> tuple[float, float]:
+    """Extreme Ritz values of the direct sum of the operators after ``steps`` Lanczos steps
     from a fixed pseudo-random start (every eigenvector present; without
     reorthogonalisation, lost orthogonality only repeats Ritz values)."""
-    sizes = [H.shape[0] for H in matrices]
-    if sum(sizes) <= steps:
-        E = np.concatenate([np.linalg.eigvalsh(H) for H in matrices])
-        return float(E.min()), float(E.max())
-    cuts = np.cumsum([0] + sizes)
+    cuts = np.cumsum([0] + [op.dim for op in operators])
     q = np.random.default_rng(20241).standard_normal(cuts[-1])
     q /= np.linalg.norm(q)
     previous, v = np.zeros_like(q), np.empty_like(q)
-    pieces = [(H, slice(a, b)) for H, a, b in zip(matrices, cuts[:-1], cuts[1:])]
+    pieces = [(op, slice(a, b)) for op, a, b in zip(operators, cuts[:-1], cuts[1:])]
     alphas, betas, beta = [], [], 0.0
-    for _ in range(steps):
-        for H, part in pieces:
-            np.dot(H, q[part], out=v[part])
+    for _ in range(min(steps, int(cuts[-1]))):
+        for op, part in pieces:
+            op.apply(q[part], v[part])
         v -= beta * previous
         alpha = float(q @ v)
         v -= alpha * q
@@ -130,29 +144,29 @@ def _lanczos_ends(matrices: Sequence[np.ndarray], steps: int) -> tuple[float, fl
     return float(theta[0]), float(theta[-1])
 
 
-def spectrum_bounds(matrices: Sequence[np.ndarray]) -> tuple[float, float]:
-    """``[lo, hi]`` holding every eigenvalue of the matrices (up to the check of
+def spectrum_bounds(operators: Sequence) -> tuple[float, float]:
+    """``[lo, hi]`` holding every eigenvalue of the operators (up to the check of
     :func:`chebyshev_vectors`): Lanczos ends widened by :data:`BOUND_MARGIN`, within
     Gershgorin's."""
-    lo, hi = _lanczos_ends([H for H in matrices if H.shape[0]], LANCZOS_STEPS)
+    lo, hi = _lanczos_ends([op for op in operators if op.dim], LANCZOS_STEPS)
     margin = BOUND_MARGIN * (hi - lo) + 1e-9 * max(abs(lo), abs(hi), 1.0)
-    g_lo, g_hi = gershgorin(matrices)
+    g_lo, g_hi = gershgorin(operators)
     return max(lo - margin, g_lo), min(hi + margin, g_hi)
 
 
-def chebyshev_vectors(H: np.ndarray, c: np.ndarray, lo: float, hi: float,
+def chebyshev_vectors(operator, c: np.ndarray, lo: float, hi: float,
                       K: int) -> np.ndarray | None:
     """``phi_k = T_k(X) c``, ``X = (H - b)/a`` for ``[lo, hi] = [b - a, b + a]``, as rows
     ``(K, d)``; None when some ``|phi_k|`` exceeds ``|c|`` (an eigenvalue outside)."""
     a, b = (hi - lo) / 2, (hi + lo) / 2
-    double = (H - b * np.eye(H.shape[0])) * (2 / a)
+    double = operator.shifted(b, 2 / a)  # 2X: the recurrence phi_k+1 = 2X phi_k - phi_k-1
     phi = np.empty((K, c.size))
     phi[0] = c
     if K > 1:
-        np.dot(double, c, out=phi[1])
+        double(c, phi[1])
         phi[1] /= 2
     for k in range(1, K - 1):
-        np.dot(double, phi[k], out=phi[k + 1])
+        double(phi[k], phi[k + 1])
         phi[k + 1] -= phi[k - 1]
     norm = float(np.linalg.norm(c))
     if np.max(np.linalg.norm(phi, axis=1)) > (1 + NORM_SLACK) * norm + 1e-300:

@@ -1,0 +1,238 @@
+"""Sectors beyond dense reach as sparse real operators: Chebyshev curves without ``eigh``.
+
+A sector too large to diagonalise densely (more than
+:data:`qb_symbolic.numeric.chain_numeric.MAX_SECTOR_DIM`, the open chains from N = 12)
+still has few entries per row: one per distinct Pauli-string image of an orbit (about
+``2N`` for the paper's bond). In the real basis of :mod:`qb_symbolic.numeric.chain_real`
+(``W``, at most two orbits per column) every entry of ``B^dag P B`` becomes at most four
+entries of ``W^dag B^dag P B W``, so the real sector Hamiltonians are built sparse, per
+coefficient group, on one pattern per sector (the diagonal always in it), stored as
+"ELLPACK" columns: ``index`` and ``values`` of shape ``(width, d)``, so that
+``H x = sum_s values[s] * x[index[s]]`` is three numpy calls over ``width x d`` numbers.
+The Chebyshev series (:mod:`qb_symbolic.numeric.chebyshev`) then needs ``K ~ a t_max``
+such products per sector: the open N = 12 chain's curve in ~0.1 s instead of the Krylov
+path's ~0.45 s (benchmarks/chains.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..model.chain import ChainBattery
+from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms, permutation
+from .chain_real import (
+    REAL_TOLERANCE,
+    SectorBasis,
+    SeriesPoint,
+    _signed_permutation,
+    _split_basis,
+    series_from,
+)
+
+#: Largest ``K x (sum of sector dimensions)`` of Chebyshev vectors kept (8 bytes each:
+#: 256 MB); longer windows take the Krylov path.
+SERIES_ELEMENTS = 1 << 25
+
+
+def _orbit_columns(basis: SectorBasis, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``W``'s rows: for each orbit ``o`` up to two ``(column, W[o, column])``, as
+    ``(d, 2)`` arrays (column 0 with weight 0 where there is no second one)."""
+    orbit = np.concatenate([basis.i1, basis.i2])
+    column = np.concatenate([np.arange(d), np.arange(d)])
+    weight = np.concatenate([basis.w1, basis.w2])
+    keep = weight != 0
+    orbit, column, weight = orbit[keep], column[keep], weight[keep]
+    order = np.argsort(orbit, kind="stable")
+    orbit, column, weight = orbit[order], column[order], weight[order]
+    slot = np.arange(orbit.size) - np.searchsorted(orbit, orbit)  # 0 or 1 within an orbit
+    columns, weights = np.zeros((d, 2), int), np.zeros((d, 2), complex)
+    columns[orbit, slot], weights[orbit, slot] = column, weight
+    return columns, weights
+
+
+def real_entries(entries: tuple, left: tuple, right: tuple, shape: tuple[int, int]) -> tuple | None:
+    """``W_a^dag M W_b`` for sparse ``M`` (``(rows, cols, values)`` on the orbit bases),
+    ``left``/``right`` from :func:`_orbit_columns`: real ``(rows, cols, values)``, or None
+    if an imaginary part is more than rounding."""
+    rows, cols, vals = entries
+    V = np.conj(left[1][rows])[:, :, None] * vals[:, None, None] * right[1][cols][:, None, :]
+    R = np.broadcast_to(left[0][rows][:, :, None], V.shape)
+    C = np.broadcast_to(right[0][cols][:, None, :], V.shape)
+    keep = V.reshape(-1) != 0
+    keys = (R.reshape(-1)[keep].astype(np.int64) * shape[1] + C.reshape(-1)[keep])
+    unique, inverse = np.unique(keys, return_inverse=True)
+    summed = np.zeros(unique.size, complex)
+    np.add.at(summed, inverse, V.reshape(-1)[keep])
+    scale = max(1.0, float(np.max(np.abs(summed), initial=0.0)))
+    if np.max(np.abs(summed.imag), initial=0.0) > REAL_TOLERANCE * scale:
+        return None
+    nonzero = np.abs(summed.real) > 1e-13 * scale  # exact cancellations leave rounding
+    return unique[nonzero] // shape[1], unique[nonzero] % shape[1], summed.real[nonzero]
+
+
+@dataclass(frozen=True)
+class SparseSector:
+    """One sector's Hamiltonian per coefficient group on a shared pattern (module
+    docstring): ``index`` ``(width, d)``, ``values`` ``(groups, width, d)``, ``diagonal``
+    the slot of each row's diagonal entry."""
+
+    index: np.ndarray
+    values: np.ndarray
+    diagonal: np.ndarray
+
+    @classmethod
+    def from_entries(cls, groups: Sequence[tuple], d: int) -> SparseSector:
+        keys = [r.astype(np.int64) * d + c for r, c, _ in groups]
+        pattern = np.unique(np.concatenate(keys + [np.arange(d, dtype=np.int64) * (d + 1)]))
+        rows, cols = pattern // d, pattern % d
+        start = np.searchsorted(rows, np.arange(d))
+        slot = np.arange(pattern.size) - start[rows]
+        width = int(slot.max()) + 1
+        index = np.repeat(np.arange(d)[None, :], width, axis=0)  # padding points at the row
+        index[slot, rows] = cols
+        values = np.zeros((len(groups), width, d))
+        for g, ((r, _, v), k) in enumerate(zip(groups, keys)):
+            where = np.searchsorted(pattern, k)
+            values[g, slot[where], r] = v
+        return cls(index, values, slot[np.searchsorted(pattern, np.arange(d) * (d + 1))])
+
+    def operator(self, weights: Sequence[float]) -> EllOperator:
+        return EllOperator(self.index, np.tensordot(np.asarray(weights), self.values, 1),
+                           self.diagonal)
+
+
+class EllOperator:
+    """A real symmetric sparse matrix in the layout of :class:`SparseSector` (the
+    operator protocol of :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
+
+    def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray) -> None:
+        self.index, self.values, self.diagonal = index, values, diagonal
+        self.dim = index.shape[1]
+        self._buffer = np.empty(index.shape)
+        self._rows = np.arange(self.dim)
+
+    def _product(self, values: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+        np.multiply(values, x[self.index], out=self._buffer)
+        np.sum(self._buffer, axis=0, out=out)
+
+    def apply(self, x: np.ndarray, out: np.ndarray) -> None:
+        self._product(self.values, x, out)
+
+    def shifted(self, b: float, scale: float):
+        values = self.values * scale
+        values[self.diagonal, self._rows] -= b * scale
+        return lambda x, out: self._product(values, x, out)
+
+    def gershgorin(self) -> tuple[float, float]:
+        centre = self.values[self.diagonal, self._rows]
+        radius = np.abs(self.values).sum(axis=0) - np.abs(centre)
+        return float(np.min(centre - radius)), float(np.max(centre + radius))
+
+
+@dataclass(frozen=True)
+class SparseRealSystem:
+    """A chain's large sectors in real bases: Hamiltonian per sector, H0 blocks per group
+    as real ``(rows, cols, values)`` per ``(a, b)``, start components (real)."""
+
+    sectors: tuple[SparseSector, ...]
+    energy_blocks: tuple[dict[tuple[int, int], tuple], ...]
+    components: tuple[np.ndarray, ...]
+    coefficients: tuple[Any, ...]  # generated functions of the parameters, one per group
+    energy_coefficients: tuple[Any, ...]
+    site_energy: Any  # |h| of H0's site term
+
+    def series(self, values: Sequence[float], N: int, end: float,
+               largest: int | None = None) -> SeriesPoint | None:
+        """The Chebyshev series at one parameter point for times in ``[0, end]``, with at
+        most ``largest`` terms (and :data:`SERIES_ELEMENTS`); else None."""
+        weights = [complex(f(*values)).real for f in self.coefficients]
+        h0_weights = [complex(f(*values)).real for f in self.energy_coefficients]
+        h = float(self.site_energy(*values))
+
+        def coupling(phis: list) -> list:
+            blocks = []
+            for a, b in self.energy_blocks[0]:
+                parts = [group[(a, b)] for group in self.energy_blocks]
+                G = tuple(np.concatenate([p[i] for p in parts]) for i in range(2)) + (
+                    np.concatenate([w * p[2] for w, p in zip(h0_weights, parts)]),)
+                if G[0].size:
+                    blocks.append((1.0 if a == b else 2.0, sparse_product(phis[a], G, phis[b])))
+            return blocks
+
+        cap = SERIES_ELEMENTS // sum(len(c) for c in self.components)
+        largest = cap if largest is None else min(largest, cap)
+        return series_from([s.operator(weights) for s in self.sectors], self.components,
+                           coupling, -N * h, 2 * N * h, end, largest)
+
+
+def _real_vector(c: np.ndarray) -> np.ndarray | None:
+    scale = max(1.0, float(np.max(np.abs(c), initial=0.0)))
+    return None if np.max(np.abs(c.imag), initial=0.0) > REAL_TOLERANCE * scale else c.real.copy()
+
+
+@lru_cache(maxsize=4)
+def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
+    """The sparse real form of a chain's populated sectors; None without an antiunitary
+    symmetry fixing the start, or where a check fails."""
+    from .chain_numeric import _groups, _lookup, populated_sectors, sector_entries
+
+    conjugation = conjugation_symmetry(battery)
+    if conjugation is None:
+        return None
+    N, sectors = battery.N, populated_sectors(battery)
+    lookups = [_lookup(s, N) for s in sectors.sectors]
+    perm = permutation(N, conjugation[0], conjugation[1], 0)
+    inverse = []
+    for sector, lookup in zip(sectors.sectors, lookups):
+        found = _signed_permutation(sector, lookup, perm)
+        basis = None if found is None else _split_basis(*found)
+        if basis is None:
+            return None
+        inverse.append(_orbit_columns(basis, sector.dim))
+    dims = [s.dim for s in sectors.sectors]
+    built = []
+    for k, (s, lookup) in enumerate(zip(sectors.sectors, lookups)):
+        groups = [real_entries(sector_entries(labels, s, s, N, lookup), inverse[k], inverse[k],
+                               (s.dim, s.dim)) for _, labels in _groups(operator_terms(battery))]
+        if any(g is None for g in groups):
+            return None
+        built.append(SparseSector.from_entries(groups, s.dim))
+    blocks = []
+    for _, labels in _groups(operator_terms(battery, energy=True)):
+        found = {}
+        for a in range(len(dims)):
+            for b in range(a, len(dims)):
+                raw = sector_entries(labels, sectors.sectors[b], sectors.sectors[a], N, lookups[a])
+                block = real_entries(raw, inverse[a], inverse[b], (dims[a], dims[b]))
+                if block is None:
+                    return None
+                found[(a, b)] = block
+        blocks.append(found)
+    components = []
+    for (columns, weights), c, d in zip(inverse, sectors.components, dims):
+        projected = np.zeros(d, complex)  # W^dag c
+        np.add.at(projected, columns.reshape(-1), (np.conj(weights) * c[:, None]).reshape(-1))
+        components.append(_real_vector(projected))
+    if any(c is None for c in components):
+        return None
+    params = battery.parameters
+    lam = lambda groups: tuple(sp.lambdify(params, g, "numpy") for g, _ in groups)
+    site = dict(battery.energy_site)
+    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
+    return SparseRealSystem(tuple(built), tuple(blocks), tuple(components),
+                            lam(_groups(operator_terms(battery))),
+                            lam(_groups(operator_terms(battery, energy=True))),
+                            sp.lambdify(params, norm, "numpy"))
+
+
+def sparse_product(phi_a: np.ndarray, block: tuple, phi_b: np.ndarray) -> np.ndarray:
+    """``Phi_a G Phi_b^T = sum_e g_e phi_a[:, r_e] phi_b[:, c_e]^T`` for sparse
+    ``G = (rows, cols, values)``: one product over G's entries, ``(K, K)``."""
+    rows, cols, vals = block
+    return (phi_a[:, rows] * vals) @ phi_b[:, cols].T
