@@ -1,13 +1,15 @@
 """Chains: reachable sector dimensions, and one charging curve (1000 times) from the
-sector method (dense) or the Krylov path (beyond dense reach) against QuTiP ``sesolve`` on
-the full 2^N space, in one run (issue 13).
+sector method against QuTiP ``sesolve`` on the full 2^N space, in one run (issue 13).
 
 The paper's general bond (J = Omega = 1, gamma = 0.3, Delta = 0.5, D = 1) on a ring and on
 an open chain, omega0 = 1, t in [0, 5]. Prints per N: the symmetries found, the populated
-sector dimensions, our time (cold: sector construction and matrices included; warm: the
-diagonalisation and the curve), QuTiP's time and the largest difference. Goal (issue):
->= 50x faster than QuTiP at N = 12, N = 20 reachable. Open chains keep only RP (a factor
-2): from N = 11 on they take the Krylov path, as every chain beyond N = 14 does.
+sector dimensions and the method (``eigh`` of each sector, or the Chebyshev series with the
+sectors as dense or sparse matrices: numeric/chebyshev.py, numeric/chain_sparse.py), our
+time (cold: sector construction and matrices included; warm: the same curve at a new
+parameter point), QuTiP's time and the largest difference. Goal (issue): >= 50x faster
+than QuTiP at N = 12, N = 20 reachable. Open chains keep only RP (a factor 2): their
+sectors grow as 2^(N-1), beyond dense ``eigh`` from N = 12 on, where the sparse series
+still applies; beyond N = 14 every chain takes the Krylov path on the 2^N basis.
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ def _eigh_curve(N: int, periodic: bool, t: np.ndarray) -> np.ndarray:
 
 def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_numeric import populated_sectors, uses_krylov
+    from qb_symbolic.numeric.chain_numeric import (
+        SPARSE_FROM,
+        populated_sectors,
+        series_spectrum,
+        uses_krylov,
+    )
 
     t = np.linspace(0, 5, 1000)
     kind = "ring" if periodic else "open chain"
@@ -70,7 +77,9 @@ def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
         start = time.perf_counter()
         curve = qb.evaluate("ergotropy", t, battery=battery, **VALUES)
         cold = time.perf_counter() - start
-        krylov = uses_krylov(battery)
+        values = [VALUES[n] for n in battery.names]
+        series = series_spectrum(battery, values, float(t[-1]), t.size + 1)
+        krylov = series is None and uses_krylov(battery)
         warm = cold  # the Krylov path has nothing to reuse between parameter points
         if not krylov:
             start = time.perf_counter()
@@ -80,9 +89,12 @@ def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
             path = f"Krylov on all {2**N} states"
         else:
             sectors = populated_sectors(battery)
-            path = (f"sectors {'+'.join(str(s.dim) for s in sectors.sectors)} "
-                    f"({','.join(sectors.symmetries)})")
-        line = (f"  {kind:10s} N = {N:2d}  {path:30s} ours "
+            dims = [s.dim for s in sectors.sectors]
+            method = "eigh" if series is None else (
+                "series, sparse" if uses_krylov(battery) or max(dims) >= SPARSE_FROM
+                else "series, dense")
+            path = f"{'+'.join(map(str, dims))} ({','.join(sectors.symmetries)}) {method}"
+        line = (f"  {kind:10s} N = {N:2d}  {path:36s} ours "
                 f"{cold:7.2f} s cold, {warm:7.3f} s warm")
         timings[N] = cold
         if N <= qutip_limit:
@@ -121,7 +133,12 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
     """Populated sector dimensions per model, boundary and N, and (N <= krylov_up_to) the
     Krylov dimension of |d...d> at a random point: how much of the space is reachable."""
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_numeric import chain_system, sector_matrix, uses_krylov
+    from qb_symbolic.numeric.chain_numeric import (
+        chain_system,
+        populated_sectors,
+        sector_matrix,
+        uses_krylov,
+    )
     from qb_symbolic.symbolic.chain_sectors import operator_terms
 
     rng = np.random.default_rng(7)
@@ -131,9 +148,10 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
             cells = []
             for N in range(2, largest + 1):
                 battery = qb.chain(N, model, periodic=periodic)
-                if uses_krylov(battery):  # a sector beyond the dense path: stop this row
-                    cells.append(f"N={N}: Krylov path")
-                    break
+                if uses_krylov(battery):  # beyond dense reach: the sectors, applied sparse
+                    dims = [s.dim for s in populated_sectors(battery).sectors]
+                    cells.append(f"N={N}: {'+'.join(map(str, dims))} (sparse)")
+                    continue
                 system = chain_system(battery)
                 dims = [s.dim for s in system.sectors.sectors]
                 text = "+".join(map(str, dims))
