@@ -206,3 +206,19 @@ def test_large_sectors_by_sparse_series_match_brute_force():
     assert isinstance(found, SeriesPoint)
     got = qb.evaluate("ergotropy", t, battery=battery, **v)
     assert np.max(np.abs(got - _ergotropy(10, False, v, t))) < CHAIN_TOLERANCE
+
+
+def test_ring_beyond_dense_sites_by_sparse_series():
+    """N = 15 ring (1096 + 1096; beyond DENSE_SITES, so no eigh at all): the sparse series
+    against the Krylov path on the 2^15 basis (its own error bound, test_chain_krylov.py)."""
+    from qb_symbolic.numeric import chain_numeric
+
+    battery = qb.chain(15, "general", periodic=True)
+    assert chain_numeric.uses_krylov(battery) and battery.N <= chain_numeric.SPARSE_SITES
+    rng = random.Random(SEED + 515)
+    v, values = _chain_values(battery, rng)
+    t = np.linspace(0, 0.8, 80)
+    assert isinstance(series_spectrum(battery, values, 0.8, t.size + 1), SeriesPoint)
+    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    krylov = chain_numeric.point_spectrum(battery, values, 0.8).ergotropy(t)
+    assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE

@@ -246,6 +246,13 @@ SERIES_MIN_DIMENSION = 128
 #: ``d^3`` per term) or, beyond dense reach, always.
 SPARSE_FROM = 400
 SPARSE_PER_DIMENSION = 2.5
+#: The sparse sectors are built up to this many cells and this sector dimension; beyond,
+#: the Krylov path on the 2^N basis. Measured (benchmarks/chains.py setting): ring N = 18
+#: (sectors ~7300) 23 s cold, 1.1 s warm, 0.85 GB, against Krylov's 49 s; ring N = 20
+#: (~26000) 141 s cold but 3.4 GB while building; open N = 16 (~32000) 11.8 s warm,
+#: slower than Krylov's 6.2 s.
+SPARSE_SITES = 18
+SPARSE_MAX_DIM = 1 << 14
 
 
 def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
@@ -253,11 +260,11 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
     """A curve of ``count`` times in ``[0, end]`` at one parameter point as a Chebyshev
     series (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases
     and the series is the cheaper way; else None."""
-    if count < SERIES_MIN_TIMES or battery.N > DENSE_SITES:
+    if count < SERIES_MIN_TIMES or battery.N > SPARSE_SITES:
         return None
     dense = not uses_krylov(battery)
     dimension = max(s.dim for s in populated_sectors(battery).sectors)
-    if dimension < SERIES_MIN_DIMENSION:
+    if not SERIES_MIN_DIMENSION <= dimension <= SPARSE_MAX_DIM:
         return None
     if dimension >= SPARSE_FROM or not dense:
         from .chain_sparse import sparse_real_system
