@@ -78,7 +78,7 @@ def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
         curve = qb.evaluate("ergotropy", t, battery=battery, **VALUES)
         cold = time.perf_counter() - start
         values = [VALUES[n] for n in battery.names]
-        series = series_spectrum(battery, values, float(t[-1]), t.size + 1)
+        series = series_spectrum(battery, values, float(t[-1]))
         krylov = series is None and uses_krylov(battery)
         warm = cold  # the Krylov path has nothing to reuse between parameter points
         if not krylov:

@@ -33,9 +33,12 @@ def test_bessel_table_against_mpmath():
     for K in (2, 40, 420):
         table = chebyshev.bessel_table(K, x)
         for j in range(x.size):
+            # up to SCALAR_ARGUMENTS arguments the recurrence runs on Python floats
+            single = chebyshev.bessel_table(K, x[j:j + 1])[:, 0]
             for k in range(0, K, 5):
                 exact = float(mpmath.besselj(k, mpmath.mpf(float(x[j]))))
                 assert abs(table[k, j] - exact) < BESSEL_TOLERANCE, (K, k, x[j])
+                assert abs(single[k] - exact) < BESSEL_TOLERANCE, (K, k, x[j])
 
 
 @pytest.mark.parametrize("z", [0.0, 0.5, 10.0, 130.0, 500.0, 2000.0])
@@ -96,6 +99,13 @@ def test_narrow_bounds_are_detected():
     assert lo <= E[0] and E[-1] <= hi
 
 
+def _krylov(battery, values: list, end: float):
+    """The Krylov path on the 2^N basis at one point (the reference beyond dense reach)."""
+    from qb_symbolic.numeric.chain_krylov import krylov_point, krylov_system
+
+    return krylov_point(krylov_system(battery), values, end)
+
+
 def _chain_values(battery, rng: random.Random) -> tuple[dict, list]:
     v = _random_values(rng)
     return v, [v[n] for n in battery.names]
@@ -110,7 +120,7 @@ def test_chain_curves_by_series_match_brute_force(N, periodic):
     t = np.linspace(0, 2, 200)
     for _ in range(2):
         v, values = _chain_values(battery, rng)
-        assert isinstance(series_spectrum(battery, values, 2.0, t.size), SeriesPoint)
+        assert isinstance(series_spectrum(battery, values, 2.0), SeriesPoint)
         got = qb.evaluate("ergotropy", t, battery=battery, **v)
         assert np.max(np.abs(got - _ergotropy(N, periodic, v, t))) < CHAIN_TOLERANCE
 
@@ -123,7 +133,7 @@ def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
     rng = random.Random(SEED + 412)
     _, values = _chain_values(battery, rng)
     t = np.concatenate([[0.0], np.sort(np.random.default_rng(SEED).uniform(0, 3, 150))])
-    found = series_spectrum(battery, values, 3.0, t.size)
+    found = series_spectrum(battery, values, 3.0)
     assert isinstance(found, SeriesPoint)
     from qb_symbolic.numeric.chain_numeric import spectral
 
@@ -135,7 +145,7 @@ def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
         return lo / 4, hi / 4
 
     monkeypatch.setattr(chain_real, "spectrum_bounds", narrow)
-    again = series_spectrum(battery, values, 3.0, t.size)
+    again = series_spectrum(battery, values, 3.0)
     assert isinstance(again, SeriesPoint)
     g_lo, g_hi = chebyshev.gershgorin(_sector_hamiltonians(battery, values))
     assert again.width == pytest.approx(g_hi - g_lo)  # Gershgorin's bounds were taken
@@ -177,19 +187,19 @@ def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
     """N = 12 open chain (2080 + 2016, beyond the dense limit): the sparse series against
     the Krylov path (its own error bound 1e-10 on the state, tests/test_chain_krylov.py);
     with the vector budget made too small the curve falls back to the Krylov path."""
-    from qb_symbolic.numeric import chain_numeric, chain_sparse
+    from qb_symbolic.numeric import chain_sparse
 
     battery = qb.chain(12, "general")
     rng = random.Random(SEED + 512)
     v, values = _chain_values(battery, rng)
     t = np.linspace(0, 1.5, 100)
-    found = series_spectrum(battery, values, 1.5, t.size + 1)
+    found = series_spectrum(battery, values, 1.5)
     assert isinstance(found, SeriesPoint)
     got = qb.evaluate("ergotropy", t, battery=battery, **v)
-    krylov = chain_numeric.point_spectrum(battery, values, 1.5).ergotropy(t)
+    krylov = _krylov(battery, values, 1.5).ergotropy(t)
     assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE
     monkeypatch.setattr(chain_sparse, "SERIES_ELEMENTS", 1000)
-    assert series_spectrum(battery, values, 1.5, t.size + 1) is None
+    assert series_spectrum(battery, values, 1.5) is None
 
 
 def test_large_sectors_by_sparse_series_match_brute_force():
@@ -202,7 +212,7 @@ def test_large_sectors_by_sparse_series_match_brute_force():
     rng = random.Random(SEED + 510)
     v, values = _chain_values(battery, rng)
     t = np.linspace(0, 1.0, 120)
-    found = series_spectrum(battery, values, 1.0, t.size + 1)
+    found = series_spectrum(battery, values, 1.0)
     assert isinstance(found, SeriesPoint)
     got = qb.evaluate("ergotropy", t, battery=battery, **v)
     assert np.max(np.abs(got - _ergotropy(10, False, v, t))) < CHAIN_TOLERANCE
@@ -218,7 +228,23 @@ def test_ring_beyond_dense_sites_by_sparse_series():
     rng = random.Random(SEED + 515)
     v, values = _chain_values(battery, rng)
     t = np.linspace(0, 0.8, 80)
-    assert isinstance(series_spectrum(battery, values, 0.8, t.size + 1), SeriesPoint)
+    assert isinstance(series_spectrum(battery, values, 0.8), SeriesPoint)
     got = qb.evaluate("ergotropy", t, battery=battery, **v)
-    krylov = chain_numeric.point_spectrum(battery, values, 0.8).ergotropy(t)
+    krylov = _krylov(battery, values, 0.8).ergotropy(t)
     assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE
+
+
+def test_chain_charging_by_series_equals_the_eigh_path(monkeypatch):
+    """t_min and the largest power of the N = 12 ring from the series (one time at a time
+    in the golden-section search) against the same search on the eigh path."""
+    from qb_symbolic.numeric import chain_numeric
+
+    battery = qb.chain(12, "general", periodic=True)
+    v = {"Omega": 1.0, "J": 0.8, "gamma": 0.3, "Delta": 0.5, "D": 1.2, "omega0": 1.0}
+    values = [v[n] for n in battery.names]
+    assert isinstance(series_spectrum(battery, values, 1.5), SeriesPoint)
+    by_series = qb.max_power(battery=battery, window=1.5, **v)
+    monkeypatch.setattr(chain_numeric, "series_spectrum", lambda *args: None)
+    by_eigh = qb.max_power(battery=battery, window=1.5, **v)
+    assert abs(float(by_series.t) - float(by_eigh.t)) < 1e-7
+    assert abs(float(by_series.value) - float(by_eigh.value)) < CHAIN_TOLERANCE

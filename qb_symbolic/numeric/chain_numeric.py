@@ -10,8 +10,8 @@ precomputed sector matrix per distinct coefficient ``c_g``) are diagonalised onc
 (H0 may couple sectors: the global flip maps ``sum sz_i`` to its negative). When the
 chain has an antiunitary symmetry fixing the start (``RK`` for the paper's bonds), the
 sectors are diagonalised in real bases (:mod:`qb_symbolic.numeric.chain_real`): real
-``eigh`` and real products, about twice as fast. A curve of many times on such a chain
-with large sectors takes the Chebyshev series of ``exp(-iHt)`` instead
+``eigh`` and real products, about twice as fast. A parameter point of such a chain with
+large sectors takes the Chebyshev series of ``exp(-iHt)`` instead
 (:mod:`qb_symbolic.numeric.chebyshev`, :func:`series_spectrum`): ``K ~ a t_max``
 matrix-vector products per sector and no eigenvectors, where ``K`` is below 1.5 times the
 sector's dimension (the N = 12 ring: 12 ms instead of 20). Pure start:
@@ -230,8 +230,6 @@ def spectral(system: ChainSystem, values: Sequence[float], N: int) -> Spectral:
     return Spectral(tuple(eigen), blocks, rate, -N * h, 2 * N * h)
 
 
-#: Times from which a curve may take the Chebyshev series instead of ``eigh``.
-SERIES_MIN_TIMES = 64
 #: The series is taken while its number of terms is at most this times the largest
 #: sector's dimension: ``K`` matrix-vector products then cost less than one ``eigh``
 #: (measured on rings, benchmarks/chains.py: N = 12, 192 + 160, K = 201: 9 ms vs 18 ms).
@@ -255,12 +253,12 @@ SPARSE_SITES = 18
 SPARSE_MAX_DIM = 1 << 14
 
 
-def series_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
-                    count: int) -> SeriesPoint | None:
-    """A curve of ``count`` times in ``[0, end]`` at one parameter point as a Chebyshev
-    series (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases
-    and the series is the cheaper way; else None."""
-    if count < SERIES_MIN_TIMES or battery.N > SPARSE_SITES:
+def series_spectrum(battery: ChainBattery, values: Sequence[float],
+                    end: float) -> SeriesPoint | None:
+    """One parameter point as a Chebyshev series for times in ``[0, end]``
+    (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases and the
+    series is the cheaper way; else None."""
+    if battery.N > SPARSE_SITES:
         return None
     dense = not uses_krylov(battery)
     dimension = max(s.dim for s in populated_sectors(battery).sectors)
@@ -289,9 +287,15 @@ PointSpectrum = Any
 
 def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
                    state_times: np.ndarray | None = None, on_states=None) -> PointSpectrum:
-    """One parameter point, dense (``Spectral``) or Krylov (``KrylovPoint``) as the chain's
-    size decides; ``end`` is the last time asked for (the Krylov path stops there).
+    """One parameter point: the Chebyshev series (``SeriesPoint``) where it applies and no
+    states are asked for, else dense (``Spectral``) or Krylov (``KrylovPoint``) as the
+    chain's size decides; ``end`` is the last time asked for (the series and the Krylov
+    path stop there).
     ``on_states(indices, psi)`` receives ``psi`` on the 2^N basis at ``state_times``."""
+    if state_times is None:
+        series = series_spectrum(battery, values, end)
+        if series is not None:
+            return series
     if uses_krylov(battery):
         from .chain_krylov import krylov_point, krylov_system
 
@@ -323,9 +327,7 @@ def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
             for q, v in local_quantities(psi, field, N, local).items():
                 extra[q][indices] = v
 
-    found = None if local else series_spectrum(battery, values, float(np.max(t)), len(t))
-    if found is None:
-        found = point_spectrum(battery, values, float(np.max(t)), t if local else None, on_states)
+    found = point_spectrum(battery, values, float(np.max(t)), t if local else None, on_states)
     energy = found.energy(t)
     zeta = np.clip(energy - found.low, 0, found.capacity)
     inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)

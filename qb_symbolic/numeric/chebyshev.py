@@ -69,9 +69,29 @@ def _backward(K: int, x: np.ndarray) -> np.ndarray:
     return rows[:K]
 
 
+#: Up to this many arguments the recurrence runs on Python floats (a numpy call per step
+#: costs more than the step itself; searches for a maximum ask for one time at a time).
+SCALAR_ARGUMENTS = 4
+
+
+def _backward_scalar(K: int, x: float) -> list[float]:
+    """:func:`_backward` for one argument, on Python floats."""
+    start = math.ceil(x + 10 * x ** (1 / 3) + 25)
+    rows = [0.0] * (max(start + 2, K))
+    after, here = 0.0, 1e-30
+    rows[start] = here
+    for k in range(start, 0, -1):
+        after, here = here, (2.0 * k / x) * here - after
+        rows[k - 1] = here
+    norm = rows[0] + 2 * math.fsum(rows[2::2])
+    return [r / norm for r in rows[:K]]
+
+
 def bessel_table(K: int, x: np.ndarray) -> np.ndarray:
     """``J_k(x)`` for ``k < K`` and ``x >= 0`` (``(T,)``): ``(K, T)``, absolute error ~1e-15."""
     x = np.asarray(x, float).reshape(-1)
+    if x.size <= SCALAR_ARGUMENTS and np.all(x >= TINY_ARGUMENT):
+        return np.array([_backward_scalar(K, float(v)) for v in x]).reshape(x.size, K).T
     tiny = np.flatnonzero(x < TINY_ARGUMENT)
     rows = _backward(K, np.where(x < TINY_ARGUMENT, 1.0, x))  # those columns replaced below
     if tiny.size:

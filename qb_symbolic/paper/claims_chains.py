@@ -4,8 +4,8 @@ Zhang, Song and Wang (arXiv:2406.16047) find that the DM interaction raises the 
 two-cell batteries and conjecture that it helps for more than two cells. Here that is
 decided on the scan of :mod:`qb_symbolic.paper.chain_figures` (its docstring has the
 setting: J = Omega = omega0 = 1, Ising, XXZ with Delta = 2, XYZ with gamma = -0.2 and
-Delta = 2.5, D in [0, 3] step 0.25, window Omega t in [0, pi/2], rings N = 2..12, open
-chains N = 2..9), with the statuses and verdicts of :mod:`qb_symbolic.paper.claims`:
+Delta = 2.5, D in [0, 3] step 0.25, window Omega t in [0, pi/2], rings and open chains
+N = 2..12), with the statuses and verdicts of :mod:`qb_symbolic.paper.claims`:
 
 * ``chain-dm-<model>-<boundary>``: for every N >= 3 and D > 0 scanned, the per-cell largest
   power exceeds its D = 0 value (by more than 1e-9). One case per (N, D).
@@ -269,7 +269,7 @@ def collective_advantage(model: str) -> ClaimResult:
         "collective charging of N cells gains over parallel charging as N grows",
         f"{_NAMES[model]}, J = Omega = omega0 = 1: the collective advantage P_N/(N P_1) (largest "
         f"power in Omega t in [0, pi/2]; P_1 = max 2 sin^2(t)/t = {p1:.6f}) rises by more than 1e-9 "
-        "at every step N -> N + 1, open chains N = 2..9 and rings N = 2..12, D = 0, 1, 2, 3. One "
+        "at every step N -> N + 1, open chains and rings N = 2..12, D = 0, 1, 2, 3. One "
         "case per boundary, D and step.",
         f"{opening[status]}: {summary}", status,
         {"model": model, "P_1": _r(p1, 12), "cases": len(cases), "cases_true": int(sum(cases)),
@@ -314,8 +314,8 @@ def write_chain_claims(out: Path | str, results: list[ClaimResult] | None = None
     intro = ("The paper's bond J((1 + gamma) XX + (1 - gamma) YY + Delta ZZ) + D (XY - YX) on every bond "
              "of an open chain or a ring, Omega X on every site, H0 = omega0 sum sz_i, start |d...d>; "
              "J = Omega = omega0 = 1; Ising, XXZ (Delta = 2), XYZ (gamma = -0.2, Delta = 2.5); D in "
-             "[0, 3] step 0.25; largest power and ergotropy in Omega t in [0, pi/2]; rings N = 2..12, "
-             "open chains N = 2..9. Figures: figures/chain_*. The paper's text is not in this repository: the "
+             "[0, 3] step 0.25; largest power and ergotropy in Omega t in [0, pi/2]; rings and "
+             "open chains N = 2..12. Figures: figures/chain_*. The paper's text is not in this repository: the "
              "statement is its conjecture as summarised in issue 13, made precise here. "
              "`chain_claims.json` has every number.")
     title = "The DM conjecture for N cells (Zhang, Song, Wang, arXiv:2406.16047), checked"

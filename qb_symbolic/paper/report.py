@@ -134,7 +134,7 @@ def _chain_section(claims: list[ClaimResult]) -> list[str]:
     """The index's section on chains of N cells."""
     return ["", "## Chains: the DM conjecture for N cells", "",
             ("The paper conjectures that the DM interaction helps charging batteries of more than two "
-             "cells. Its bond term on every bond of an open chain (N = 2..9) or a ring (N = 2..12), "
+             "cells. Its bond term on every bond of an open chain or a ring (N = 2..12), "
              "Omega X on every site, start |d...d>, J = Omega = omega0 = 1; Ising, XXZ (Delta = 2) and "
              "XYZ (gamma = -0.2, Delta = 2.5), D in [0, 3]; largest power and ergotropy in Omega t in "
              "[0, pi/2] (figures/chain_*, chain_claims.md)."), "",
