@@ -183,6 +183,15 @@ def test_sparse_real_sectors_equal_the_dense_ones():
             assert np.max(np.abs(G - dense_group.get((a, b), 0 * G))) < 1e-14
 
 
+def _series_curve(battery, seed: int, end: float, count: int) -> tuple:
+    """Seeded couplings, the series path asserted, and the curve on ``[0, end]`` by
+    ``qb.evaluate``: ``(values by name, values in order, t, ergotropy)``."""
+    v, values = _chain_values(battery, random.Random(seed))
+    t = np.linspace(0, end, count)
+    assert isinstance(series_spectrum(battery, values, end), SeriesPoint)
+    return v, values, t, qb.evaluate("ergotropy", t, battery=battery, **v)
+
+
 def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
     """N = 12 open chain (2080 + 2016, beyond the dense limit): the sparse series against
     the Krylov path (its own error bound 1e-10 on the state, tests/test_chain_krylov.py);
@@ -190,12 +199,7 @@ def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
     from qb_symbolic.numeric import chain_sparse
 
     battery = qb.chain(12, "general")
-    rng = random.Random(SEED + 512)
-    v, values = _chain_values(battery, rng)
-    t = np.linspace(0, 1.5, 100)
-    found = series_spectrum(battery, values, 1.5)
-    assert isinstance(found, SeriesPoint)
-    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    _, values, t, got = _series_curve(battery, SEED + 512, 1.5, 100)
     krylov = _krylov(battery, values, 1.5).ergotropy(t)
     assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE
     monkeypatch.setattr(chain_sparse, "SERIES_ELEMENTS", 1000)
@@ -209,12 +213,7 @@ def test_large_sectors_by_sparse_series_match_brute_force():
 
     battery = qb.chain(10, "general")
     assert max(s.dim for s in populated_sectors(battery).sectors) >= SPARSE_FROM
-    rng = random.Random(SEED + 510)
-    v, values = _chain_values(battery, rng)
-    t = np.linspace(0, 1.0, 120)
-    found = series_spectrum(battery, values, 1.0)
-    assert isinstance(found, SeriesPoint)
-    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    v, _, t, got = _series_curve(battery, SEED + 510, 1.0, 120)
     assert np.max(np.abs(got - _ergotropy(10, False, v, t))) < CHAIN_TOLERANCE
 
 
@@ -225,11 +224,7 @@ def test_ring_beyond_dense_sites_by_sparse_series():
 
     battery = qb.chain(15, "general", periodic=True)
     assert chain_numeric.uses_krylov(battery) and battery.N <= chain_numeric.SPARSE_SITES
-    rng = random.Random(SEED + 515)
-    v, values = _chain_values(battery, rng)
-    t = np.linspace(0, 0.8, 80)
-    assert isinstance(series_spectrum(battery, values, 0.8), SeriesPoint)
-    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    _, values, t, got = _series_curve(battery, SEED + 515, 0.8, 80)
     krylov = _krylov(battery, values, 0.8).ergotropy(t)
     assert np.max(np.abs(got - krylov)) < CHAIN_TOLERANCE
 

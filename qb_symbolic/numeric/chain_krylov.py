@@ -40,13 +40,14 @@ class KrylovSystem:
 
 @lru_cache(maxsize=4)
 def krylov_system(battery: ChainBattery) -> KrylovSystem:
+    from .chain_numeric import site_energy_function
+
     params = battery.parameters
     site = dict(battery.energy_site)
-    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
     return KrylovSystem(battery.N, chain_operator(operator_terms(battery), battery.N, params),
                         chain_operator(operator_terms(battery, energy=True), battery.N, params),
-                        start, sp.lambdify(params, norm, "numpy"),
+                        start, site_energy_function(battery),
                         sp.lambdify(params, [site.get(k, 0) for k in "XYZ"], "numpy"))
 
 

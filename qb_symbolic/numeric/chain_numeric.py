@@ -66,7 +66,7 @@ def apply_string(label: str, states: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return states ^ xmask, phase
 
 
-def _lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
+def state_lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
     column = np.full(2**N, -1)
     value = np.zeros(2**N)
     column[sector.states] = sector.columns
@@ -77,7 +77,7 @@ def _lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
 def sector_entries(labels: Sequence[tuple[str, complex]], a, b, N: int,
                    lookup_b=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The nonzero entries ``(rows, cols, values)`` of ``B_b^dag (sum_k w_k P_k) B_a``."""
-    column_b, value_b = lookup_b if lookup_b is not None else _lookup(b, N)
+    column_b, value_b = lookup_b if lookup_b is not None else state_lookup(b, N)
     keys, values = [], []
     for label, weight in labels:
         target, phase = apply_string(label, a.states)
@@ -117,7 +117,15 @@ class ChainSystem:
     real: Any = None  # the real sector bases (numeric/chain_real.py), if the chain has them
 
 
-def _groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, complex]]]]:
+def site_energy_function(battery: ChainBattery):
+    """``|h|`` of H0's site term ``h . sigma`` as a function of the battery's parameters (the
+    lowest energy of H0 is ``-N |h|``)."""
+    site = dict(battery.energy_site)
+    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
+    return sp.lambdify(battery.parameters, norm, "numpy")
+
+
+def coefficient_groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, complex]]]]:
     """Pauli strings grouped by coefficient up to a numeric factor (``J(1+gamma)``...)."""
     groups: dict[sp.Expr, list[tuple[str, complex]]] = {}
     for label, c in terms.items():
@@ -152,21 +160,20 @@ def chain_system(battery: ChainBattery) -> ChainSystem:
                          f"sectors <= {MAX_SECTOR_DIM}); it takes the Krylov path")
     sectors = populated_sectors(battery)
     N, params = battery.N, battery.parameters
-    lookups = [_lookup(s, N) for s in sectors.sectors]
-    groups = _groups(operator_terms(battery))
+    lookups = [state_lookup(s, N) for s in sectors.sectors]
+    groups = coefficient_groups(operator_terms(battery))
     hamiltonian = tuple(tuple(sector_matrix(labels, s, s, N, lookups[k])
                               for k, s in enumerate(sectors.sectors)) for _, labels in groups)
-    energy_groups = _groups(operator_terms(battery, energy=True))
+    energy_groups = coefficient_groups(operator_terms(battery, energy=True))
     pairs = [(a, b) for a in range(len(sectors.sectors)) for b in range(len(sectors.sectors))]
     energy_blocks = tuple({(a, b): sector_entries(labels, sectors.sectors[b], sectors.sectors[a], N,
                                                   lookups[a]) for a, b in pairs}
                           for _, labels in energy_groups)
     lam = lambda exprs: tuple(sp.lambdify(params, e, "numpy") for e in exprs)
     site = dict(battery.energy_site)
-    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
     system = ChainSystem(sectors, lam([g for g, _ in groups]), hamiltonian,
                          lam([g for g, _ in energy_groups]), energy_blocks,
-                         sp.lambdify(params, norm, "numpy"),
+                         site_energy_function(battery),
                          sp.lambdify(params, [site.get(k, 0) for k in "XYZ"], "numpy"))
     conjugation = conjugation_symmetry(battery)
     if conjugation is None:

@@ -138,17 +138,27 @@ def _real(matrix: np.ndarray) -> np.ndarray | None:
     return np.ascontiguousarray(matrix.real)
 
 
-def realify(system, lookups: Sequence, conjugation: tuple[bool, bool], N: int) -> RealSystem | None:
-    """The real form of ``system`` (a :class:`~qb_symbolic.numeric.chain_numeric.ChainSystem`)
-    under ``A = U K``, ``U`` = ``(reflect, flip)``; None where a check fails."""
+def real_bases(sectors: Sequence, lookups: Sequence, conjugation: tuple[bool, bool],
+               N: int) -> list[SectorBasis] | None:
+    """The :class:`SectorBasis` of every sector under ``A = U K``, ``U`` =
+    ``(reflect, flip)``; None where ``U`` is not a signed involution on some sector."""
     perm = permutation(N, conjugation[0], conjugation[1], 0)
     bases = []
-    for sector, lookup in zip(system.sectors.sectors, lookups):
+    for sector, lookup in zip(sectors, lookups):
         found = _signed_permutation(sector, lookup, perm)
         basis = None if found is None else _split_basis(*found)
         if basis is None:
             return None
         bases.append(basis)
+    return bases
+
+
+def realify(system, lookups: Sequence, conjugation: tuple[bool, bool], N: int) -> RealSystem | None:
+    """The real form of ``system`` (a :class:`~qb_symbolic.numeric.chain_numeric.ChainSystem`)
+    under ``A = U K``, ``U`` = ``(reflect, flip)``; None where a check fails."""
+    bases = real_bases(system.sectors.sectors, lookups, conjugation, N)
+    if bases is None:
+        return None
     hamiltonian = tuple(tuple(_real(w.sandwich(m, w)) for m, w in zip(group, bases))
                         for group in system.hamiltonian)
     blocks = []

@@ -25,15 +25,8 @@ import numpy as np
 import sympy as sp
 
 from ..model.chain import ChainBattery
-from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms, permutation
-from .chain_real import (
-    REAL_TOLERANCE,
-    SectorBasis,
-    SeriesPoint,
-    _signed_permutation,
-    _split_basis,
-    series_from,
-)
+from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms
+from .chain_real import REAL_TOLERANCE, SectorBasis, SeriesPoint, real_bases, series_from
 
 #: Largest ``K x (sum of sector dimensions)`` of Chebyshev vectors kept (8 bytes each:
 #: 256 MB); longer windows take the Krylov path.
@@ -180,31 +173,33 @@ def _real_vector(c: np.ndarray) -> np.ndarray | None:
 def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
     """The sparse real form of a chain's populated sectors; None without an antiunitary
     symmetry fixing the start, or where a check fails."""
-    from .chain_numeric import _groups, _lookup, populated_sectors, sector_entries
+    from .chain_numeric import (
+        coefficient_groups,
+        populated_sectors,
+        sector_entries,
+        site_energy_function,
+        state_lookup,
+    )
 
     conjugation = conjugation_symmetry(battery)
     if conjugation is None:
         return None
     N, sectors = battery.N, populated_sectors(battery)
-    lookups = [_lookup(s, N) for s in sectors.sectors]
-    perm = permutation(N, conjugation[0], conjugation[1], 0)
-    inverse = []
-    for sector, lookup in zip(sectors.sectors, lookups):
-        found = _signed_permutation(sector, lookup, perm)
-        basis = None if found is None else _split_basis(*found)
-        if basis is None:
-            return None
-        inverse.append(_orbit_columns(basis, sector.dim))
+    lookups = [state_lookup(s, N) for s in sectors.sectors]
+    bases = real_bases(sectors.sectors, lookups, conjugation, N)
+    if bases is None:
+        return None
+    inverse = [_orbit_columns(basis, s.dim) for basis, s in zip(bases, sectors.sectors)]
     dims = [s.dim for s in sectors.sectors]
     built = []
     for k, (s, lookup) in enumerate(zip(sectors.sectors, lookups)):
         groups = [real_entries(sector_entries(labels, s, s, N, lookup), inverse[k], inverse[k],
-                               (s.dim, s.dim)) for _, labels in _groups(operator_terms(battery))]
+                               (s.dim, s.dim)) for _, labels in coefficient_groups(operator_terms(battery))]
         if any(g is None for g in groups):
             return None
         built.append(SparseSector.from_entries(groups, s.dim))
     blocks = []
-    for _, labels in _groups(operator_terms(battery, energy=True)):
+    for _, labels in coefficient_groups(operator_terms(battery, energy=True)):
         found = {}
         for a in range(len(dims)):
             for b in range(a, len(dims)):
@@ -223,12 +218,10 @@ def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
         return None
     params = battery.parameters
     lam = lambda groups: tuple(sp.lambdify(params, g, "numpy") for g, _ in groups)
-    site = dict(battery.energy_site)
-    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
     return SparseRealSystem(tuple(built), tuple(blocks), tuple(components),
-                            lam(_groups(operator_terms(battery))),
-                            lam(_groups(operator_terms(battery, energy=True))),
-                            sp.lambdify(params, norm, "numpy"))
+                            lam(coefficient_groups(operator_terms(battery))),
+                            lam(coefficient_groups(operator_terms(battery, energy=True))),
+                            site_energy_function(battery))
 
 
 def sparse_product(phi_a: np.ndarray, block: tuple, phi_b: np.ndarray) -> np.ndarray:
