@@ -243,3 +243,16 @@ def test_chain_charging_by_series_equals_the_eigh_path(monkeypatch):
     by_eigh = qb.max_power(battery=battery, window=1.5, **v)
     assert abs(float(by_series.t) - float(by_eigh.t)) < 1e-7
     assert abs(float(by_series.value) - float(by_eigh.value)) < CHAIN_TOLERANCE
+
+
+@pytest.mark.parametrize("Omega", [0.0, 1e-8, 0.7])
+def test_series_parallel_ring_by_hand(Omega):
+    """J = D = 0 on the N = 12 ring (the series path, asserted): independent cells, so
+    zeta = 2 N omega0 sin^2(Omega t) (a cell's sz goes -cos 2 Omega t). Omega = 0 makes
+    H = 0: a zero-width spectrum, which the bounds must still open."""
+    battery = qb.chain(12, "general", periodic=True)
+    v = {"Omega": Omega, "J": 0.0, "gamma": 0.3, "Delta": 0.5, "D": 0.0, "omega0": 1.0}
+    assert isinstance(series_spectrum(battery, [v[n] for n in battery.names], 5.0), SeriesPoint)
+    t = np.linspace(0, 5, 200)
+    got = qb.evaluate("ergotropy", t, battery=battery, **v)
+    assert np.max(np.abs(got - 24 * np.sin(Omega * t) ** 2)) < CHAIN_TOLERANCE

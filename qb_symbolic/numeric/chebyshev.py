@@ -131,10 +131,20 @@ class DenseOperator:
         return float(np.min(centre - radius)), float(np.max(centre + radius))
 
 
+def _open(lo: float, hi: float) -> tuple[float, float]:
+    """``[lo, hi]`` at least ``2e-9 max(|lo|, |hi|, 1)`` wide (a zero-width interval, as
+    for H = 0, has no ``X = (H - b)/a``)."""
+    floor = 1e-9 * max(abs(lo), abs(hi), 1.0)
+    if hi - lo >= 2 * floor:
+        return lo, hi
+    centre = (lo + hi) / 2
+    return centre - floor, centre + floor
+
+
 def gershgorin(operators: Sequence) -> tuple[float, float]:
     """Rigorous bounds of the joint spectrum (Gershgorin's discs of every operator)."""
     ends = [op.gershgorin() for op in operators if op.dim]
-    return min(e[0] for e in ends), max(e[1] for e in ends)
+    return _open(min(e[0] for e in ends), max(e[1] for e in ends))
 
 
 def _lanczos_ends(operators: Sequence, steps: int) -> tuple[float, float]:
@@ -171,7 +181,7 @@ def spectrum_bounds(operators: Sequence) -> tuple[float, float]:
     lo, hi = _lanczos_ends([op for op in operators if op.dim], LANCZOS_STEPS)
     margin = BOUND_MARGIN * (hi - lo) + 1e-9 * max(abs(lo), abs(hi), 1.0)
     g_lo, g_hi = gershgorin(operators)
-    return max(lo - margin, g_lo), min(hi + margin, g_hi)
+    return _open(max(lo - margin, g_lo), min(hi + margin, g_hi))
 
 
 def chebyshev_vectors(operator, c: np.ndarray, lo: float, hi: float,
