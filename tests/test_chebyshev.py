@@ -256,3 +256,19 @@ def test_series_parallel_ring_by_hand(Omega):
     t = np.linspace(0, 5, 200)
     got = qb.evaluate("ergotropy", t, battery=battery, **v)
     assert np.max(np.abs(got - 24 * np.sin(Omega * t) ** 2)) < CHAIN_TOLERANCE
+
+
+def test_sparse_product_without_scipy(monkeypatch):
+    """The numpy ELL product (no scipy, the package's own runtime) against scipy's CSR
+    product (the optional extra [chains], also a test extra) on the N = 10 open chain."""
+    from qb_symbolic.numeric import chain_sparse
+
+    battery = qb.chain(10, "general")
+    _, values = _chain_values(battery, random.Random(SEED + 520))
+    system = chain_sparse.sparse_real_system(battery)
+    assert system.sectors[0].operator([1.0] * system.sectors[0].values.shape[0])._sparse is not None
+    t = np.linspace(0, 2, 150)
+    with_scipy = system.series(values, 10, 2.0)
+    monkeypatch.setattr(chain_sparse, "_scipy_sparse", lambda: None)
+    without = system.series(values, 10, 2.0)
+    assert np.max(np.abs(with_scipy.energy(t) - without.energy(t))) < 1e-12

@@ -78,6 +78,7 @@ class SparseSector:
     index: np.ndarray
     values: np.ndarray
     diagonal: np.ndarray
+    csr: tuple[np.ndarray, np.ndarray, np.ndarray]  # ELL positions, columns, row pointers
 
     @classmethod
     def from_entries(cls, groups: Sequence[tuple], d: int) -> SparseSector:
@@ -93,34 +94,62 @@ class SparseSector:
         for g, ((r, _, v), k) in enumerate(zip(groups, keys)):
             where = np.searchsorted(pattern, k)
             values[g, slot[where], r] = v
-        return cls(index, values, slot[np.searchsorted(pattern, np.arange(d) * (d + 1))])
+        # the pattern is sorted by row, then column: CSR order, read from the ELL values
+        pointers = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=d))])
+        csr = (slot.astype(np.int64) * d + rows, cols, pointers)
+        return cls(index, values, slot[np.searchsorted(pattern, np.arange(d) * (d + 1))], csr)
 
     def operator(self, weights: Sequence[float]) -> EllOperator:
         return EllOperator(self.index, np.tensordot(np.asarray(weights), self.values, 1),
-                           self.diagonal)
+                           self.diagonal, self.csr)
+
+
+def _scipy_sparse():
+    """``scipy.sparse`` if installed (the optional extra ``[chains]``), else None: its
+    compiled CSR product is ~3x faster than the numpy ELL one (53 vs 148 us for the open
+    N = 12 chain's 2080 x 2080 sector, 48512 entries)."""
+    try:
+        import scipy.sparse
+    except ImportError:
+        return None
+    return scipy.sparse
 
 
 class EllOperator:
     """A real symmetric sparse matrix in the layout of :class:`SparseSector` (the
     operator protocol of :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
 
-    def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray) -> None:
-        self.index, self.values, self.diagonal = index, values, diagonal
+    def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray,
+                 csr: tuple | None = None) -> None:
+        self.index, self.values, self.diagonal, self.csr = index, values, diagonal, csr
         self.dim = index.shape[1]
         self._buffer = np.empty(index.shape)
         self._rows = np.arange(self.dim)
+        self._sparse = _scipy_sparse() if csr is not None else None
 
-    def _product(self, values: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
-        np.multiply(values, x[self.index], out=self._buffer)
-        np.sum(self._buffer, axis=0, out=out)
+    def _product(self, values: np.ndarray):
+        """``(x, out) -> out = A x`` for the matrix with these ELL values."""
+        if self._sparse is not None:
+            positions, columns, pointers = self.csr
+            A = self._sparse.csr_matrix((values.reshape(-1)[positions], columns, pointers),
+                                        shape=(self.dim, self.dim))
+            return lambda x, out: np.copyto(out, A @ x)
+
+        def ell(x: np.ndarray, out: np.ndarray) -> None:
+            np.multiply(values, x[self.index], out=self._buffer)
+            np.sum(self._buffer, axis=0, out=out)
+
+        return ell
 
     def apply(self, x: np.ndarray, out: np.ndarray) -> None:
-        self._product(self.values, x, out)
+        if not hasattr(self, "_apply"):
+            self._apply = self._product(self.values)
+        self._apply(x, out)
 
     def shifted(self, b: float, scale: float):
         values = self.values * scale
         values[self.diagonal, self._rows] -= b * scale
-        return lambda x, out: self._product(values, x, out)
+        return self._product(values)
 
     def gershgorin(self) -> tuple[float, float]:
         centre = self.values[self.diagonal, self._rows]
