@@ -288,7 +288,8 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float],
     return series_point(system.real, weights, h0_weights, -N * h, 2 * N * h, end, largest)
 
 
-#: What one parameter point of a chain gives: ``Spectral`` (dense) or ``KrylovPoint``.
+#: What one parameter point of a chain gives: ``SeriesPoint``, ``Spectral`` (dense) or
+#: ``KrylovPoint``.
 PointSpectrum = Any
 
 

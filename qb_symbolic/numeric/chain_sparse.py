@@ -121,12 +121,13 @@ class EllOperator:
     operator protocol of :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
 
     def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray,
-                 csr: tuple | None = None) -> None:
+                 csr: tuple) -> None:
         self.index, self.values, self.diagonal, self.csr = index, values, diagonal, csr
         self.dim = index.shape[1]
         self._buffer = np.empty(index.shape)
         self._rows = np.arange(self.dim)
-        self._sparse = _scipy_sparse() if csr is not None else None
+        self._sparse = _scipy_sparse()
+        self.apply = self._product(values)  # out = H x, as a function of (x, out)
 
     def _product(self, values: np.ndarray):
         """``(x, out) -> out = A x`` for the matrix with these ELL values."""
@@ -141,11 +142,6 @@ class EllOperator:
             np.sum(self._buffer, axis=0, out=out)
 
         return ell
-
-    def apply(self, x: np.ndarray, out: np.ndarray) -> None:
-        if not hasattr(self, "_apply"):
-            self._apply = self._product(self.values)
-        self._apply(x, out)
 
     def shifted(self, b: float, scale: float):
         values = self.values * scale
