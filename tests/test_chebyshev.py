@@ -6,6 +6,7 @@ curves taking the series against a brute-force 2^N diagonalisation (tests/test_c
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import mpmath
 import numpy as np
@@ -77,7 +78,8 @@ def test_series_energy_against_mpmath_expm():
     lo, hi = chebyshev.spectrum_bounds(ops)
     K = chebyshev.series_order((hi - lo) / 2 * end)
     phis = [chebyshev.chebyshev_vectors(op, v, lo, hi, K) for op, v in zip(ops, c)]
-    curve = chebyshev.SeriesCurve([(2.0, phis[0] @ G @ phis[1].T)], (hi - lo) / 2, end)
+    blocks = chebyshev.parity_blocks(phis[0], phis[1], lambda A, B: A @ G @ B.T)
+    curve = chebyshev.SeriesCurve([(2.0, blocks)], (hi - lo) / 2, end)
     t = np.array([0.0, 1e-10, 0.37, 1.0, 2.5, 3.99, 4.0])
     got = curve.energy(t)
     for tk, value in zip(t, got):
@@ -166,15 +168,18 @@ def test_sparse_real_sectors_equal_the_dense_ones():
 
     battery = qb.chain(6, "general")
     dense, sparse = chain_system(battery).real, sparse_real_system(battery)
-    for k, sector in enumerate(sparse.sectors):
-        d = sector.index.shape[1]
-        for g in range(sector.values.shape[0]):
-            weights = np.eye(sector.values.shape[0])[g]
-            op = sector.operator(weights)
-            applied = np.empty((d, d))
-            for j, e in enumerate(np.eye(d)):
-                op.apply(e, applied[:, j])
-            assert np.max(np.abs(applied - dense.hamiltonian[g][k])) < 1e-14
+    joint, cuts = sparse.joint, sparse.cuts
+    total = cuts[-1]
+    for g in range(joint.values.shape[0]):
+        op = joint.operator(np.eye(joint.values.shape[0])[g])
+        applied = np.empty((total, total))
+        for j, e in enumerate(np.eye(total)):
+            op.apply(e, applied[:, j])
+        expected = np.zeros((total, total))  # block diagonal: the sectors do not mix
+        for k, (lo, hi) in enumerate(pairwise(cuts)):
+            expected[lo:hi, lo:hi] = dense.hamiltonian[g][k]
+        assert np.max(np.abs(applied - expected)) < 1e-14
+    for k in range(len(cuts) - 1):
         assert np.max(np.abs(sparse.components[k] - dense.components[k])) < 1e-14
     for sparse_group, dense_group in zip(sparse.energy_blocks, dense.energy_blocks):
         for (a, b), (rows, cols, vals) in sparse_group.items():
@@ -266,7 +271,7 @@ def test_sparse_product_without_scipy(monkeypatch):
     battery = qb.chain(10, "general")
     _, values = _chain_values(battery, random.Random(SEED + 520))
     system = chain_sparse.sparse_real_system(battery)
-    assert system.sectors[0].operator([1.0] * system.sectors[0].values.shape[0])._sparse is not None
+    assert system.joint.operator([1.0] * system.joint.values.shape[0])._sparse is not None
     t = np.linspace(0, 2, 150)
     with_scipy = system.series(values, 10, 2.0)
     monkeypatch.setattr(chain_sparse, "_scipy_sparse", lambda: None)

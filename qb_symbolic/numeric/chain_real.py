@@ -35,6 +35,7 @@ from .chebyshev import (
     SeriesCurve,
     chebyshev_vectors,
     gershgorin,
+    parity_blocks,
     series_order,
     spectrum_bounds,
 )
@@ -290,7 +291,8 @@ def series_from(operators: Sequence, components: Sequence[np.ndarray], coupling,
                 low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
     """The Chebyshev series of sectors given as operators (the protocol of
     :class:`qb_symbolic.numeric.chebyshev.DenseOperator`) with real start ``components``;
-    ``coupling(phis)`` gives H0's ``(weight, Phi_a G_ab Phi_b^T)``. None when it needs more
+    ``coupling(phis)`` gives H0's ``(weight, parity blocks of Phi_a G_ab Phi_b^T)``
+    (:func:`qb_symbolic.numeric.chebyshev.parity_blocks`). None when it needs more
     than ``largest`` terms or no bounds pass the norm check."""
     for bounds in (spectrum_bounds(operators), gershgorin(operators)):
         K = series_order((bounds[1] - bounds[0]) / 2 * end)
@@ -318,7 +320,8 @@ def series_point(real: RealSystem, weights: Sequence[complex], h0_weights: Seque
         for (a, b) in real.energy_blocks[0] if real.energy_blocks else ():
             if a <= b:
                 G = sum(w.real * group[(a, b)] for w, group in zip(h0_weights, real.energy_blocks))
-                blocks.append((1.0 if a == b else 2.0, phis[a] @ G @ phis[b].T))
+                pair = parity_blocks(phis[a], phis[b], lambda A, B, G=G: A @ G @ B.T)
+                blocks.append((1.0 if a == b else 2.0, pair))
         return blocks
 
     return series_from(H, real.components, coupling, low, capacity, end, largest)

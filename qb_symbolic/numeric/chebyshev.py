@@ -56,13 +56,12 @@ def _backward(K: int, x: np.ndarray) -> np.ndarray:
     top = int(np.max(starts))
     rows = np.zeros((max(top + 2, K), x.size))
     rows[starts, np.arange(x.size)] = 1e-30  # the seeds; the recurrence adds to them
-    half = 2.0 / x
+    factor = np.arange(top + 1)[:, None] * (2.0 / x)  # 2k/x, one table: a call less per step
     step = np.empty(x.size)
     row = list(rows)  # views made once: the loop is bound by numpy's per-call cost
     multiply, subtract, add = np.multiply, np.subtract, np.add
     for k in range(top, 0, -1):
-        multiply(half, float(k), out=step)
-        multiply(step, row[k], out=step)
+        multiply(factor[k], row[k], out=step)
         subtract(step, row[k + 1], out=step)
         add(row[k - 1], step, out=row[k - 1])
     rows /= rows[0] + 2 * rows[2::2].sum(axis=0)
@@ -198,26 +197,34 @@ def chebyshev_vectors(operator, c: np.ndarray, lo: float, hi: float,
     for k in range(1, K - 1):
         double(phi[k], phi[k + 1])
         phi[k + 1] -= phi[k - 1]
-    norm = float(np.linalg.norm(c))
-    if np.max(np.linalg.norm(phi, axis=1)) > (1 + NORM_SLACK) * norm + 1e-300:
+    squares = np.einsum("kd,kd->k", phi, phi)
+    if math.sqrt(float(np.max(squares))) > (1 + NORM_SLACK) * float(np.linalg.norm(c)) + 1e-300:
         return None
     return phi
 
 
+def parity_blocks(phi_a: np.ndarray, phi_b: np.ndarray, product) -> tuple[np.ndarray, np.ndarray]:
+    """The two blocks of ``M = product(Phi_a, Phi_b)`` a curve reads, ``M[p::2, p::2]`` for
+    ``p = 0, 1`` (only ``k = l mod 2`` enters: module docstring), each from its own rows:
+    half the work of the whole ``(K, K)``."""
+    return product(phi_a[0::2], phi_b[0::2]), product(phi_a[1::2], phi_b[1::2])
+
+
 class SeriesCurve:
     """``<H0>(t)`` on ``[0, end]`` from Chebyshev vectors (module docstring):
-    ``blocks`` are ``(weight, M)`` with ``M = Phi_a G_ab Phi_b^T`` (``(K, K)``), ``a`` the
-    half-width of the spectrum's bounds."""
+    ``blocks`` are ``(weight, (M_even, M_odd))`` with ``M = Phi_a G_ab Phi_b^T`` read on
+    even and on odd indices (:func:`parity_blocks`), ``a`` the half-width of the
+    spectrum's bounds."""
 
-    def __init__(self, blocks: Sequence[tuple[float, np.ndarray]], a: float, end: float) -> None:
+    def __init__(self, blocks: Sequence[tuple[float, tuple[np.ndarray, np.ndarray]]], a: float,
+                 end: float) -> None:
         self.a, self.end = a, end
-        K = blocks[0][1].shape[0] if blocks else 1
+        K = sum(M.shape[0] for M in blocks[0][1]) if blocks else 1
         self.K = K
         f = chebyshev_signs(K)
-        # the parity split (i^(k - l) is real only for k = l mod 2), the weights
-        # eps_k (-1)^floor(k/2) folded in: the time factors are then J_k(a t) as they come
-        self.forms = [(w, p, np.ascontiguousarray((f[:, None] * M * f)[p::2, p::2]))
-                      for w, M in blocks for p in (0, 1)]
+        # the weights eps_k (-1)^floor(k/2) folded in: the time factors are then J_k(a t)
+        self.forms = [(w, p, np.ascontiguousarray(f[p::2, None] * M * f[p::2]))
+                      for w, pair in blocks for p, M in enumerate(pair)]
 
     def energy(self, t: np.ndarray) -> np.ndarray:
         t = np.asarray(t, float)
