@@ -9,10 +9,12 @@ entries of ``W^dag B^dag P B W``, so the real sector Hamiltonians are built spar
 coefficient group, on one pattern per sector (the diagonal always in it), stored as
 "ELLPACK" columns: ``index`` and ``values`` of shape ``(width, d)``, so that
 ``H x = sum_s values[s] * x[index[s]]`` is three numpy calls over ``width x d`` numbers.
-The Chebyshev series (:mod:`qb_symbolic.numeric.chebyshev`) then needs ``K ~ a t_max``
-such products per sector: the open N = 12 chain's curve in ~0.05 s (scipy's CSR product,
-when installed; ~0.09 s with numpy's ELL product) instead of the Krylov
-path's ~0.45 s (benchmarks/chains.py).
+The sectors are stored as one block-diagonal matrix, since the series runs them on the
+same bounds: ``K ~ a t_max`` products for all sectors together
+(:mod:`qb_symbolic.numeric.chebyshev`), one call each. The open N = 12 chain's curve takes
+~0.045 s (scipy's CSR product, when installed; ~0.09 s with numpy's ELL product) instead
+of the Krylov path's ~0.45 s (benchmarks/chains.py, which also prints the floor: the
+products alone take ~28 ms there).
 """
 
 from __future__ import annotations
