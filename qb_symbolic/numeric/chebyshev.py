@@ -56,12 +56,13 @@ def _backward(K: int, x: np.ndarray) -> np.ndarray:
     top = int(np.max(starts))
     rows = np.zeros((max(top + 2, K), x.size))
     rows[starts, np.arange(x.size)] = 1e-30  # the seeds; the recurrence adds to them
-    factor = np.arange(top + 1)[:, None] * (2.0 / x)  # 2k/x, one table: a call less per step
+    half = 2.0 / x
     step = np.empty(x.size)
     row = list(rows)  # views made once: the loop is bound by numpy's per-call cost
     multiply, subtract, add = np.multiply, np.subtract, np.add
     for k in range(top, 0, -1):
-        multiply(factor[k], row[k], out=step)
+        multiply(half, float(k), out=step)
+        multiply(step, row[k], out=step)
         subtract(step, row[k + 1], out=step)
         add(row[k - 1], step, out=row[k - 1])
     rows /= rows[0] + 2 * rows[2::2].sum(axis=0)
