@@ -277,3 +277,21 @@ def test_sparse_product_without_scipy(monkeypatch):
     monkeypatch.setattr(chain_sparse, "_scipy_sparse", lambda: None)
     without = system.series(values, 10, 2.0)
     assert np.max(np.abs(with_scipy.energy(t) - without.energy(t))) < 1e-12
+
+
+def test_norm_check_per_sector_of_a_joint_operator():
+    """Two sectors in one block-diagonal operator, the second holding 1e-9 of the start and
+    an eigenvalue outside the bounds (2 % of the width above: X = 1.04 there, and
+    T_40(1.04) = cosh(40 acosh 1.04) ~ 4e4): inside the whole norm that growth is 4e-5
+    of a unit vector, far below the slack; the check per segment sees it."""
+    rng = np.random.default_rng(SEED + 4)
+    A, B = _symmetric(rng, 6), _symmetric(rng, 4)
+    E_A, E_B = np.linalg.eigvalsh(A), np.linalg.eigvalsh(B)
+    B = B + (E_A[-1] - E_B[-1] + 0.02 * (E_A[-1] - E_A[0])) * np.eye(4)  # B top 2 % above A
+    joint = chebyshev.DenseOperator(np.block([[A, np.zeros((6, 4))], [np.zeros((4, 6)), B]]))
+    c = np.concatenate([np.ones(6) / np.sqrt(6), 1e-9 * np.ones(4) / 2])
+    bounds = (E_A[0] - 1e-9, E_A[-1] + 1e-9)  # A's spectrum only
+    assert chebyshev.chebyshev_vectors(joint, c, *bounds, 40) is not None
+    assert chebyshev.chebyshev_vectors(joint, c, *bounds, 40, segments=(0, 6, 10)) is None
+    wide = chebyshev.gershgorin([joint])
+    assert chebyshev.chebyshev_vectors(joint, c, *wide, 40, segments=(0, 6, 10)) is not None

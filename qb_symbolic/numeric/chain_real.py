@@ -288,17 +288,20 @@ class SeriesPoint:
 
 
 def series_from(operators: Sequence, components: Sequence[np.ndarray], coupling,
-                low: float, capacity: float, end: float, largest: int) -> SeriesPoint | None:
+                low: float, capacity: float, end: float, largest: int,
+                segments: Sequence[int] | None = None) -> SeriesPoint | None:
     """The Chebyshev series of sectors given as operators (the protocol of
     :class:`qb_symbolic.numeric.chebyshev.DenseOperator`) with real start ``components``;
     ``coupling(phis)`` gives H0's ``(weight, parity blocks of Phi_a G_ab Phi_b^T)``
     (:func:`qb_symbolic.numeric.chebyshev.parity_blocks`). None when it needs more
-    than ``largest`` terms or no bounds pass the norm check."""
+    than ``largest`` terms or no bounds pass the norm check (per block of ``segments``, for
+    one operator holding several sectors: :func:`chebyshev_vectors`)."""
     for bounds in (spectrum_bounds(operators), gershgorin(operators)):
         K = series_order((bounds[1] - bounds[0]) / 2 * end)
         if K > largest:
             return None
-        phis = [chebyshev_vectors(op, c, *bounds, K) for op, c in zip(operators, components)]
+        phis = [chebyshev_vectors(op, c, *bounds, K, segments)
+                for op, c in zip(operators, components)]
         if all(p is not None for p in phis):
             break
     else:

@@ -199,7 +199,7 @@ class SparseRealSystem:
         cap = SERIES_ELEMENTS // cuts[-1]
         largest = cap if largest is None else min(largest, cap)
         return series_from([self.joint.operator(weights)], [np.concatenate(self.components)],
-                           coupling, -N * h, 2 * N * h, end, largest)
+                           coupling, -N * h, 2 * N * h, end, largest, cuts)
 
 
 def _real_vector(c: np.ndarray) -> np.ndarray | None:
