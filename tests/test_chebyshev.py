@@ -79,7 +79,7 @@ def test_series_energy_against_mpmath_expm():
     K = chebyshev.series_order((hi - lo) / 2 * end)
     phis = [chebyshev.chebyshev_vectors(op, v, lo, hi, K) for op, v in zip(ops, c)]
     blocks = chebyshev.parity_blocks(phis[0], phis[1], lambda A, B: A @ G @ B.T)
-    curve = chebyshev.SeriesCurve([(2.0, blocks)], (hi - lo) / 2, end)
+    curve = chebyshev.SeriesCurve.parity([(2.0, blocks)], (hi - lo) / 2, end)
     t = np.array([0.0, 1e-10, 0.37, 1.0, 2.5, 3.99, 4.0])
     got = curve.energy(t)
     for tk, value in zip(t, got):

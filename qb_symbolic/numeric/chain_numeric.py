@@ -263,8 +263,9 @@ SPARSE_MAX_DIM = 1 << 14
 def series_spectrum(battery: ChainBattery, values: Sequence[float],
                     end: float) -> SeriesPoint | None:
     """One parameter point as a Chebyshev series for times in ``[0, end]``
-    (:mod:`qb_symbolic.numeric.chebyshev`), where the chain has real sector bases and the
-    series is the cheaper way; else None."""
+    (:mod:`qb_symbolic.numeric.chebyshev`), on real sector bases where the chain has them,
+    else on complex ones (:mod:`qb_symbolic.numeric.chain_hermitian`), where the series
+    is the cheaper way; else None."""
     if battery.N > SPARSE_SITES:
         return None
     dense = not uses_krylov(battery)
@@ -272,15 +273,18 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float],
     if not SERIES_MIN_DIMENSION <= dimension <= SPARSE_MAX_DIM:
         return None
     if dimension >= SPARSE_FROM or not dense:
+        from .chain_hermitian import sparse_complex_system
         from .chain_sparse import sparse_real_system
 
-        sparse = sparse_real_system(battery)
+        sparse = sparse_real_system(battery) or sparse_complex_system(battery)
         largest = int(SPARSE_PER_DIMENSION * dimension) if dense else None
-        return None if sparse is None else sparse.series(values, battery.N, end, largest)
+        return sparse.series(values, battery.N, end, largest)
     system = chain_system(battery)
-    if system.real is None:
-        return None
     largest = int(SERIES_PER_DIMENSION * dimension)
+    if system.real is None:
+        from .chain_hermitian import dense_hermitian_series
+
+        return dense_hermitian_series(system, values, battery.N, end, largest)
     weights = [complex(f(*values)) for f in system.coefficients]
     h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
     h = float(system.site_energy(*values))

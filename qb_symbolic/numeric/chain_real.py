@@ -289,13 +289,15 @@ class SeriesPoint:
 
 def series_from(operators: Sequence, components: Sequence[np.ndarray], coupling,
                 low: float, capacity: float, end: float, largest: int,
-                segments: Sequence[int] | None = None) -> SeriesPoint | None:
+                segments: Sequence[int] | None = None,
+                hermitian: bool = False) -> SeriesPoint | None:
     """The Chebyshev series of sectors given as operators (the protocol of
-    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`) with real start ``components``;
+    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`) with start ``components``;
     ``coupling(phis)`` gives H0's ``(weight, parity blocks of Phi_a G_ab Phi_b^T)``
-    (:func:`qb_symbolic.numeric.chebyshev.parity_blocks`). None when it needs more
-    than ``largest`` terms or no bounds pass the norm check (per block of ``segments``, for
-    one operator holding several sectors: :func:`chebyshev_vectors`)."""
+    (:func:`qb_symbolic.numeric.chebyshev.parity_blocks`) for real vectors, or with
+    ``hermitian`` (complex sectors) ``(weight, Phi_a^* G_ab Phi_b^T)``. None when it needs
+    more than ``largest`` terms or no bounds pass the norm check (per block of
+    ``segments``, for one operator holding several sectors: :func:`chebyshev_vectors`)."""
     for bounds in (spectrum_bounds(operators), gershgorin(operators)):
         K = series_order((bounds[1] - bounds[0]) / 2 * end)
         if K > largest:
@@ -307,7 +309,21 @@ def series_from(operators: Sequence, components: Sequence[np.ndarray], coupling,
     else:
         return None
     width = bounds[1] - bounds[0]
-    return SeriesPoint(SeriesCurve(coupling(phis), width / 2, end), low, capacity, width)
+    blocks = coupling(phis)
+    if not hermitian:  # real vectors: <H0>(t) is even, its rate at t = 0 vanishes
+        return SeriesPoint(SeriesCurve.parity(blocks, width / 2, end), low, capacity, width)
+    return SeriesPoint(SeriesCurve.hermitian(blocks, width / 2, end), low, capacity, width,
+                       _series_rate(blocks, width / 2))
+
+
+def _series_rate(blocks: Sequence[tuple[float, np.ndarray]], a: float) -> float:
+    """``d<H0>/dt`` at t = 0, ``2 Im <H0 c|H c>``, from the forms: ``H c = a phi_1 + b c``
+    and ``Im <H0 c|c> = 0``, so it is ``2 a Im(c^dag H0 phi_1)``, whose part from a stored
+    pair ``a < b`` (weight 2) is ``M^ab_01 + conj(M^ab_10)`` (``G_ba = G_ab^dag``)."""
+    if not blocks or blocks[0][1].shape[0] < 2:
+        return 0.0
+    total = sum(w / 2 * (M[0, 1] + np.conj(M[1, 0])) for w, M in blocks)
+    return float(2 * a * np.imag(total))
 
 
 def series_point(real: RealSystem, weights: Sequence[complex], h0_weights: Sequence[complex],

@@ -95,7 +95,7 @@ class SparseSector:
         width = int(slot.max()) + 1
         index = np.repeat(np.arange(d)[None, :], width, axis=0)  # padding points at the row
         index[slot, rows] = cols
-        values = np.zeros((len(groups), width, d))
+        values = np.zeros((len(groups), width, d), np.result_type(*[v for _, _, v in groups]))
         for g, ((r, _, v), k) in enumerate(zip(groups, keys)):
             where = np.searchsorted(pattern, k)
             values[g, slot[where], r] = v
@@ -121,14 +121,15 @@ def _scipy_sparse():
 
 
 class EllOperator:
-    """A real symmetric sparse matrix in the layout of :class:`SparseSector` (the
-    operator protocol of :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
+    """A real symmetric or complex Hermitian sparse matrix in the layout of
+    :class:`SparseSector` (the operator protocol of
+    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
 
     def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray,
                  csr: tuple) -> None:
         self.index, self.values, self.diagonal, self.csr = index, values, diagonal, csr
-        self.dim = index.shape[1]
-        self._buffer = np.empty(index.shape)
+        self.dim, self.dtype = index.shape[1], values.dtype
+        self._buffer = np.empty(index.shape, values.dtype)
         self._rows = np.arange(self.dim)
         self._sparse = _scipy_sparse()
         self.apply = self._product(values)  # out = H x, as a function of (x, out)
@@ -142,6 +143,9 @@ class EllOperator:
             return lambda x, out: np.copyto(out, A @ x)
 
         def ell(x: np.ndarray, out: np.ndarray) -> None:
+            if np.iscomplexobj(x) and not np.iscomplexobj(values):  # a real H on a complex x
+                np.sum(values * x[self.index], axis=0, out=out)
+                return
             np.multiply(values, x[self.index], out=self._buffer)
             np.sum(self._buffer, axis=0, out=out)
 
@@ -153,18 +157,40 @@ class EllOperator:
         return self._product(values)
 
     def gershgorin(self) -> tuple[float, float]:
-        centre = self.values[self.diagonal, self._rows]
+        centre = self.values[self.diagonal, self._rows].real  # Hermitian: a real diagonal
         radius = np.abs(self.values).sum(axis=0) - np.abs(centre)
         return float(np.min(centre - radius)), float(np.max(centre + radius))
 
 
+def coupling_blocks(energy_blocks: Sequence[dict], h0_weights: Sequence, views: Sequence,
+                    hermitian: bool) -> list:
+    """H0's forms for :func:`qb_symbolic.numeric.chain_real.series_from`: per stored pair
+    ``a <= b`` of sectors (weight 2 off the diagonal: ``G_ba = G_ab^dag``) the sparse
+    blocks of every group, weighted and joined, against the sectors' vectors ``views``."""
+    blocks = []
+    for a, b in energy_blocks[0] if energy_blocks else ():
+        if a > b:
+            continue
+        parts = [group[(a, b)] for group in energy_blocks]
+        G = tuple(np.concatenate([p[i] for p in parts]) for i in range(2)) + (
+            np.concatenate([w * p[2] for w, p in zip(h0_weights, parts)]),)
+        if not G[0].size:
+            continue
+        if hermitian:
+            form = sparse_product(views[a], G, views[b])
+        else:
+            form = parity_blocks(views[a], views[b], lambda A, B, G=G: sparse_product(A, G, B))
+        blocks.append((1.0 if a == b else 2.0, form))
+    return blocks
+
+
 @dataclass(frozen=True)
-class SparseRealSystem:
-    """A chain's large sectors in real bases: their Hamiltonians as one block-diagonal
-    :class:`SparseSector` (``joint``; sector ``k`` on ``cuts[k]:cuts[k + 1]``, so a
-    Chebyshev step is one product for all sectors), H0 blocks per group as real
-    ``(rows, cols, values)`` per ``(a, b)`` in each sector's own indices, start components
-    (real)."""
+class SparseSystem:
+    """A chain's large sectors as one block-diagonal :class:`SparseSector` (``joint``;
+    sector ``k`` on ``cuts[k]:cuts[k + 1]``, so a Chebyshev step is one product for all
+    sectors), H0 blocks per group as sparse ``(rows, cols, values)`` per ``(a, b)`` in each
+    sector's own indices, start components: real (real bases) or, with ``hermitian``,
+    complex (orbit bases: :mod:`qb_symbolic.numeric.chain_hermitian`)."""
 
     joint: SparseSector
     cuts: tuple[int, ...]
@@ -173,33 +199,26 @@ class SparseRealSystem:
     coefficients: tuple[Any, ...]  # generated functions of the parameters, one per group
     energy_coefficients: tuple[Any, ...]
     site_energy: Any  # |h| of H0's site term
+    hermitian: bool = False
 
     def series(self, values: Sequence[float], N: int, end: float,
                largest: int | None = None) -> SeriesPoint | None:
         """The Chebyshev series at one parameter point for times in ``[0, end]``, with at
         most ``largest`` terms (and :data:`SERIES_ELEMENTS`); else None."""
-        weights = [complex(f(*values)).real for f in self.coefficients]
-        h0_weights = [complex(f(*values)).real for f in self.energy_coefficients]
+        kind = complex if self.hermitian else (lambda z: complex(z).real)
+        weights = [kind(complex(f(*values))) for f in self.coefficients]
+        h0_weights = [kind(complex(f(*values))) for f in self.energy_coefficients]
         h = float(self.site_energy(*values))
         cuts = self.cuts
 
         def coupling(phis: list) -> list:
             views = [phis[0][:, lo:hi] for lo, hi in pairwise(cuts)]
-            blocks = []
-            for a, b in self.energy_blocks[0]:
-                parts = [group[(a, b)] for group in self.energy_blocks]
-                G = tuple(np.concatenate([p[i] for p in parts]) for i in range(2)) + (
-                    np.concatenate([w * p[2] for w, p in zip(h0_weights, parts)]),)
-                if G[0].size:
-                    pair = parity_blocks(views[a], views[b],
-                                         lambda A, B, G=G: sparse_product(A, G, B))
-                    blocks.append((1.0 if a == b else 2.0, pair))
-            return blocks
+            return coupling_blocks(self.energy_blocks, h0_weights, views, self.hermitian)
 
-        cap = SERIES_ELEMENTS // cuts[-1]
+        cap = SERIES_ELEMENTS // (cuts[-1] * (2 if self.hermitian else 1))
         largest = cap if largest is None else min(largest, cap)
         return series_from([self.joint.operator(weights)], [np.concatenate(self.components)],
-                           coupling, -N * h, 2 * N * h, end, largest, cuts)
+                           coupling, -N * h, 2 * N * h, end, largest, cuts, self.hermitian)
 
 
 def _real_vector(c: np.ndarray) -> np.ndarray | None:
@@ -208,7 +227,7 @@ def _real_vector(c: np.ndarray) -> np.ndarray | None:
 
 
 @lru_cache(maxsize=4)
-def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
+def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
     """The sparse real form of a chain's populated sectors; None without an antiunitary
     symmetry fixing the start, or where a check fails."""
     from .chain_numeric import (
@@ -260,7 +279,7 @@ def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
         return None
     params = battery.parameters
     lam = lambda groups: tuple(sp.lambdify(params, g, "numpy") for g, _ in groups)
-    return SparseRealSystem(SparseSector.from_entries(joint, cuts[-1]), cuts, tuple(blocks),
+    return SparseSystem(SparseSector.from_entries(joint, cuts[-1]), cuts, tuple(blocks),
                             tuple(components),
                             lam(coefficient_groups(operator_terms(battery))),
                             lam(coefficient_groups(operator_terms(battery, energy=True))),
@@ -268,9 +287,11 @@ def sparse_real_system(battery: ChainBattery) -> SparseRealSystem | None:
 
 
 def sparse_product(phi_a: np.ndarray, block: tuple, phi_b: np.ndarray) -> np.ndarray:
-    """``Phi_a G Phi_b^T = sum_e g_e phi_a[:, r_e] phi_b[:, c_e]^T`` for sparse
+    """``Phi_a^* G Phi_b^T = sum_e g_e conj(phi_a[:, r_e]) phi_b[:, c_e]^T`` for sparse
     ``G = (rows, cols, values)``: one product over G's entries, ``(K, K)``."""
     rows, cols, vals = block
     # take, not phi[:, rows]: on a strided view (a sector of the joint vectors) numpy's
     # fancy indexing gathers element by element, ~5x slower
-    return (np.take(phi_a, rows, axis=1) * vals) @ np.take(phi_b, cols, axis=1).T
+    left = np.take(phi_a, rows, axis=1)
+    left = np.conj(left, out=left) if np.iscomplexobj(left) else left
+    return (left * vals) @ np.take(phi_b, cols, axis=1).T

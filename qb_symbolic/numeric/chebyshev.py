@@ -111,12 +111,13 @@ def chebyshev_signs(K: int) -> np.ndarray:
 
 
 class DenseOperator:
-    """A real symmetric matrix as the series needs it (symmetrised once). Other operators
-    (sparse sectors: :mod:`qb_symbolic.numeric.chain_sparse`) give the same four things."""
+    """A real symmetric or complex Hermitian matrix as the series needs it (made Hermitian
+    once). Other operators (sparse sectors: :mod:`qb_symbolic.numeric.chain_sparse`) give
+    the same five things."""
 
     def __init__(self, H: np.ndarray) -> None:
-        self.matrix = (H + H.T) / 2
-        self.dim = H.shape[0]
+        self.matrix = (H + H.conj().T) / 2
+        self.dim, self.dtype = H.shape[0], self.matrix.dtype
 
     def apply(self, x: np.ndarray, out: np.ndarray) -> None:
         np.dot(self.matrix, x, out=out)
@@ -127,7 +128,7 @@ class DenseOperator:
         return lambda x, out: np.dot(M, x, out=out)
 
     def gershgorin(self) -> tuple[float, float]:
-        centre = np.diag(self.matrix)
+        centre = np.diag(self.matrix).real  # Hermitian: a real diagonal
         radius = np.abs(self.matrix).sum(axis=1) - np.abs(centre)
         return float(np.min(centre - radius)), float(np.max(centre + radius))
 
@@ -153,7 +154,8 @@ def _lanczos_ends(operators: Sequence, steps: int) -> tuple[float, float]:
     from a fixed pseudo-random start (every eigenvector present; without
     reorthogonalisation, lost orthogonality only repeats Ritz values)."""
     cuts = np.cumsum([0] + [op.dim for op in operators])
-    q = np.random.default_rng(20241).standard_normal(cuts[-1])
+    dtype = np.result_type(*[op.dtype for op in operators])
+    q = np.random.default_rng(20241).standard_normal(cuts[-1]).astype(dtype)
     q /= np.linalg.norm(q)
     previous, v = np.zeros_like(q), np.empty_like(q)
     pieces = [(op, slice(a, b)) for op, a, b in zip(operators, cuts[:-1], cuts[1:])]
@@ -162,10 +164,10 @@ def _lanczos_ends(operators: Sequence, steps: int) -> tuple[float, float]:
         for op, part in pieces:
             op.apply(q[part], v[part])
         v -= beta * previous
-        alpha = float(q @ v)
+        alpha = float(np.vdot(q, v).real)
         v -= alpha * q
         alphas.append(alpha)
-        beta = math.sqrt(float(v @ v))
+        beta = float(np.linalg.norm(v))
         if beta < 1e-12 * (abs(alpha) + 1):
             break
         betas.append(beta)
@@ -193,7 +195,7 @@ def chebyshev_vectors(operator, c: np.ndarray, lo: float, hi: float, K: int,
     holding little of ``c`` could otherwise grow unseen inside the whole norm."""
     a, b = (hi - lo) / 2, (hi + lo) / 2
     double = operator.shifted(b, 2 / a)  # 2X: the recurrence phi_k+1 = 2X phi_k - phi_k-1
-    phi = np.empty((K, c.size))
+    phi = np.empty((K, c.size), np.result_type(c, operator.dtype))
     phi[0] = c
     if K > 1:
         double(c, phi[1])
@@ -204,6 +206,7 @@ def chebyshev_vectors(operator, c: np.ndarray, lo: float, hi: float, K: int,
     cuts = (0, c.size) if segments is None else segments
     for start, stop in pairwise(cuts):
         part = phi[:, start:stop]
+        part = part.view(float) if np.iscomplexobj(part) else part  # |z|^2 = re^2 + im^2
         largest = math.sqrt(float(np.max(np.einsum("kd,kd->k", part, part), initial=0.0)))
         if largest > (1 + NORM_SLACK) * float(np.linalg.norm(c[start:stop])) + 1e-300:
             return None
@@ -218,20 +221,38 @@ def parity_blocks(phi_a: np.ndarray, phi_b: np.ndarray, product) -> tuple[np.nda
 
 
 class SeriesCurve:
-    """``<H0>(t)`` on ``[0, end]`` from Chebyshev vectors (module docstring):
-    ``blocks`` are ``(weight, (M_even, M_odd))`` with ``M = Phi_a G_ab Phi_b^T`` read on
-    even and on odd indices (:func:`parity_blocks`), ``a`` the half-width of the
-    spectrum's bounds."""
+    """``<H0>(t)`` on ``[0, end]`` from Chebyshev vectors (module docstring) as quadratic
+    forms in ``J_k(a t)``: ``forms`` are ``(weight, rows, R)`` with ``rows`` a slice of the
+    ``K`` orders; ``a`` the half-width of the spectrum's bounds. Made by :meth:`parity`
+    (real vectors) or :meth:`hermitian` (complex ones)."""
 
-    def __init__(self, blocks: Sequence[tuple[float, tuple[np.ndarray, np.ndarray]]], a: float,
-                 end: float) -> None:
-        self.a, self.end = a, end
+    def __init__(self, forms: list, K: int, a: float, end: float) -> None:
+        self.forms, self.K, self.a, self.end = forms, K, a, end
+
+    @classmethod
+    def parity(cls, blocks: Sequence[tuple[float, tuple[np.ndarray, np.ndarray]]], a: float,
+               end: float) -> SeriesCurve:
+        """Real vectors: ``blocks`` are ``(weight, (M_even, M_odd))`` with
+        ``M = Phi_a G_ab Phi_b^T`` read on even and on odd orders (:func:`parity_blocks`)."""
         K = sum(M.shape[0] for M in blocks[0][1]) if blocks else 1
-        self.K = K
         f = chebyshev_signs(K)
         # the weights eps_k (-1)^floor(k/2) folded in: the time factors are then J_k(a t)
-        self.forms = [(w, p, np.ascontiguousarray(f[p::2, None] * M * f[p::2]))
-                      for w, pair in blocks for p, M in enumerate(pair)]
+        forms = [(w, slice(p, None, 2), np.ascontiguousarray(f[p::2, None] * M * f[p::2]))
+                 for w, pair in blocks for p, M in enumerate(pair)]
+        return cls(forms, K, a, end)
+
+    @classmethod
+    def hermitian(cls, blocks: Sequence[tuple[float, np.ndarray]], a: float,
+                  end: float) -> SeriesCurve:
+        """Complex vectors: ``blocks`` are ``(weight, M)``, ``M = Phi_a^* G_ab Phi_b^T``
+        (``(K, K)``). With ``g_k = eps_k (-i)^k`` the curve is ``sum_kl J_k J_l
+        Re(conj(g_k) g_l M_kl)`` (the imaginary parts cancel between ``kl`` and ``lk``
+        of the whole form): one real ``(K, K)`` form, twice the parity split's work."""
+        K = blocks[0][1].shape[0] if blocks else 1
+        g = np.where(np.arange(K) == 0, 1.0, 2.0) * (-1j) ** np.arange(K)
+        forms = [(w, slice(None), np.ascontiguousarray((np.conj(g)[:, None] * M * g).real))
+                 for w, M in blocks]
+        return cls(forms, K, a, end)
 
     def energy(self, t: np.ndarray) -> np.ndarray:
         t = np.asarray(t, float)
@@ -239,7 +260,7 @@ class SeriesCurve:
             raise ValueError(f"this series holds times up to {self.end}; got {float(np.max(t))}")
         w = bessel_table(self.K, self.a * t.reshape(-1))
         out = np.zeros(t.size)
-        for weight, p, M in self.forms:
-            part = w[p::2]
+        for weight, rows, M in self.forms:
+            part = w[rows]
             out += weight * np.einsum("kt,kt->t", part, M @ part)
         return out.reshape(t.shape)
