@@ -278,7 +278,7 @@ class SeriesPoint:
     low: float
     capacity: float
     width: float  # of the spectrum's bounds: at least the fastest frequency of ``energy``
-    rate0: float = 0.0  # <H0>(t) is even in t (module docstring)
+    rate0: float = 0.0  # 0 on real vectors (the curve is even); complex ones give it
 
     def energy(self, t: np.ndarray) -> np.ndarray:
         return self.curve.energy(t)

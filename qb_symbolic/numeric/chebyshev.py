@@ -15,6 +15,8 @@ products), and for a real coupling ``G`` between two such sectors sharing ``a, b
 the phases ``exp(-i b t)`` cancel, and ``i^(k - l)`` is real exactly when ``k - l`` is even.
 So an energy curve is two real quadratic forms of size ``K/2`` per time, at any times, with
 ``K`` about ``a t_max``: cheaper than diagonalising when ``K`` is below the dimension.
+Complex vectors (sectors without a real basis) keep every ``k, l``: one real form of size
+``K`` (:meth:`SeriesCurve.hermitian`).
 
 Truncation: :func:`series_order` takes ``K = z + 10 z^(1/3) + 20`` terms for ``z = a t_max``,
 where ``|J_K(z)| < 1e-17`` for ``z <= 2000`` (tests/test_chebyshev.py, against mpmath).
