@@ -82,9 +82,11 @@ def test_a_charger_along_y_and_its_rate_at_zero(N):
     assert abs(power[0] - rate) < TOLERANCE * max(1.0, abs(rate))
 
 
-def test_open_chain_beyond_dense_reach_without_real_bases():
+def test_open_chain_beyond_dense_reach_without_real_bases(monkeypatch):
     """N = 12 open chain from |ud...d> (sectors 2080 + 2016, no real bases): the complex
-    sparse series against the Krylov path on the 2^12 basis (its own bound, 1e-10)."""
+    sparse series against the Krylov path on the 2^12 basis (its own bound, 1e-10); with
+    the vector budget too small for complex vectors the point falls back to Krylov."""
+    from qb_symbolic.numeric import chain_sparse
     from qb_symbolic.numeric.chain_krylov import krylov_point, krylov_system
 
     rng = random.Random(SEED + 740)
@@ -95,6 +97,8 @@ def test_open_chain_beyond_dense_reach_without_real_bases():
     found = _complex_series(battery, values, 1.5)
     krylov = krylov_point(krylov_system(battery), values, 1.5)
     assert np.max(np.abs(found.energy(t) - krylov.energy(t))) < TOLERANCE
+    monkeypatch.setattr(chain_sparse, "SERIES_ELEMENTS", 2 * 4096 * 10)  # 10 complex terms
+    assert series_spectrum(battery, values, 1.5) is None
 
 
 def _expm_energy(H: list, c: list, G: np.ndarray, t: float) -> float:
