@@ -248,10 +248,12 @@ class SeriesCurve:
                   end: float) -> SeriesCurve:
         """Complex vectors: ``blocks`` are ``(weight, M)``, ``M = Phi_a^* G_ab Phi_b^T``
         (``(K, K)``). With ``g_k = eps_k (-i)^k`` the curve is ``sum_kl J_k J_l
-        Re(conj(g_k) g_l M_kl)`` (the imaginary parts cancel between ``kl`` and ``lk``
-        of the whole form): one real ``(K, K)`` form, twice the parity split's work."""
+        Re(conj(g_k) g_l M_kl)``: a diagonal block's form is real (``M`` Hermitian), an
+        off-diagonal one meets its conjugate in the block ``(b, a)``, hence the real part
+        with weight 2. One real ``(K, K)`` form, twice the parity split's work."""
         K = blocks[0][1].shape[0] if blocks else 1
-        g = np.where(np.arange(K) == 0, 1.0, 2.0) * (-1j) ** np.arange(K)
+        powers = np.array([1, -1j, -1, 1j])[np.arange(K) % 4]  # (-i)^k exactly
+        g = np.where(np.arange(K) == 0, 1.0, 2.0) * powers
         forms = [(w, slice(None), np.ascontiguousarray((np.conj(g)[:, None] * M * g).real))
                  for w, M in blocks]
         return cls(forms, K, a, end)
