@@ -205,9 +205,10 @@ class SparseSystem:
                largest: int | None = None) -> SeriesPoint | None:
         """The Chebyshev series at one parameter point for times in ``[0, end]``, with at
         most ``largest`` terms (and :data:`SERIES_ELEMENTS`); else None."""
-        kind = complex if self.hermitian else (lambda z: complex(z).real)
-        weights = [kind(complex(f(*values))) for f in self.coefficients]
-        h0_weights = [kind(complex(f(*values))) for f in self.energy_coefficients]
+        weights = [complex(f(*values)) for f in self.coefficients]
+        h0_weights = [complex(f(*values)) for f in self.energy_coefficients]
+        if not self.hermitian:  # real bases: the groups' matrices are real, so are the weights
+            weights, h0_weights = [w.real for w in weights], [w.real for w in h0_weights]
         h = float(self.site_energy(*values))
         cuts = self.cuts
 
