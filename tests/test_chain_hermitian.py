@@ -130,3 +130,19 @@ def test_hermitian_series_against_mpmath_expm():
                                             (hi - lo) / 2, end)
     for tk in (0.0, 0.41, 1.7, 3.0):
         assert abs(curve.energy(np.array([tk]))[0] - _expm_energy(H, c, G, tk)) < 1e-12
+
+
+def test_largest_power_by_complex_series_equals_the_eigh_path(monkeypatch):
+    """The largest power of the open N = 8 chain from |ud...d> (a start holding ergotropy:
+    the power is the stored energy per time) by the complex series, one time at a time in
+    the golden-section search, against the same search on the eigh path."""
+    from qb_symbolic.numeric import chain_numeric
+
+    battery = qb.chain(8, "general", initial="u" + "d" * 7)
+    v = {"Omega": 1.0, "J": 0.8, "gamma": 0.3, "Delta": 0.5, "D": 1.2, "omega0": 1.0}
+    _complex_series(battery, [v[n] for n in battery.names], 2.0)
+    by_series = qb.max_power(battery=battery, window=2.0, **v)
+    monkeypatch.setattr(chain_numeric, "series_spectrum", lambda *args: None)
+    by_eigh = qb.max_power(battery=battery, window=2.0, **v)
+    assert abs(float(by_series.t) - float(by_eigh.t)) < 1e-7
+    assert abs(float(by_series.value) - float(by_eigh.value)) < TOLERANCE
