@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.arrays import sorted_unique
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms
 from .chain_real import REAL_TOLERANCE, SectorBasis, SeriesPoint, real_bases, series_from
@@ -88,7 +89,7 @@ class SparseSector:
     @classmethod
     def from_entries(cls, groups: Sequence[tuple], d: int) -> SparseSector:
         keys = [r.astype(np.int64) * d + c for r, c, _ in groups]
-        pattern = np.unique(np.concatenate(keys + [np.arange(d, dtype=np.int64) * (d + 1)]))
+        pattern = sorted_unique(np.concatenate(keys + [np.arange(d, dtype=np.int64) * (d + 1)]))
         rows, cols = pattern // d, pattern % d
         start = np.searchsorted(rows, np.arange(d))
         slot = np.arange(pattern.size) - start[rows]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..core.arrays import sorted_unique
 from ..model.chain import ChainBattery
 
 #: Sign of each Pauli letter under the global flip prod_i sx_i.
@@ -187,7 +188,7 @@ def _consistent(chi: dict) -> bool:
 
 def _build(N: int, perms: list, weights: list, chi: dict) -> Sector:
     images = np.stack(perms)  # (|G|, 2^N)
-    reps = np.unique(images.min(axis=0))
+    reps = sorted_unique(images.min(axis=0))
     # amplitude of state g(r) in the orbit vector of r: the sum of chi(g) over g with g(r) = s
     pair = (np.repeat(reps[None, :], len(perms), axis=0) << N) | images[:, reps]
     keys, inverse = np.unique(pair.ravel(), return_inverse=True)
