@@ -23,12 +23,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-import sympy as sp
 
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import operator_terms
 from .chain_real import SeriesPoint, series_from
-from .chain_sparse import SparseSector, SparseSystem, coupling_blocks
+from .chain_sparse import SparseSystem, assemble_system, coupling_blocks
 from .chebyshev import DenseOperator
 
 
@@ -55,31 +54,15 @@ def sparse_complex_system(battery: ChainBattery) -> SparseSystem:
     """A chain's populated sectors in their orbit bases as one complex block-diagonal
     sparse matrix per coefficient group, H0's blocks ``a <= b`` sparse, the start's
     components complex: the series of any start, beyond the dense limit."""
-    from .chain_numeric import (
-        coefficient_groups,
-        populated_sectors,
-        sector_entries,
-        site_energy_function,
-        state_lookup,
-    )
+    from .chain_numeric import coefficient_groups, populated_sectors, sector_entries, state_lookup
 
     N, sectors = battery.N, populated_sectors(battery)
     found = sectors.sectors
     lookups = [state_lookup(s, N) for s in found]
-    cuts = tuple(int(x) for x in np.cumsum([0] + [s.dim for s in found]))
-    joint = []
-    for _, labels in coefficient_groups(operator_terms(battery)):
-        parts = [sector_entries(labels, s, s, N, lookup) for s, lookup in zip(found, lookups)]
-        joint.append((np.concatenate([p[0] + cut for p, cut in zip(parts, cuts)]),
-                      np.concatenate([p[1] + cut for p, cut in zip(parts, cuts)]),
-                      np.concatenate([p[2] for p in parts]).astype(complex)))
-    blocks = tuple({(a, b): sector_entries(labels, found[b], found[a], N, lookups[a])
-                    for a in range(len(found)) for b in range(a, len(found))}
-                   for _, labels in coefficient_groups(operator_terms(battery, energy=True)))
-    params = battery.parameters
-    lam = lambda groups: tuple(sp.lambdify(params, g, "numpy") for g, _ in groups)
-    return SparseSystem(SparseSector.from_entries(joint, cuts[-1]), cuts, blocks,
-                        tuple(np.asarray(c, complex) for c in sectors.components),
-                        lam(coefficient_groups(operator_terms(battery))),
-                        lam(coefficient_groups(operator_terms(battery, energy=True))),
-                        site_energy_function(battery), hermitian=True)
+    groups = [[sector_entries(labels, s, s, N, lookup) for s, lookup in zip(found, lookups)]
+              for _, labels in coefficient_groups(operator_terms(battery))]
+    blocks = [{(a, b): sector_entries(labels, found[b], found[a], N, lookups[a])
+               for a in range(len(found)) for b in range(a, len(found))}
+              for _, labels in coefficient_groups(operator_terms(battery, energy=True))]
+    return assemble_system(battery, groups, [s.dim for s in found], blocks,
+                           [np.asarray(c, complex) for c in sectors.components], hermitian=True)

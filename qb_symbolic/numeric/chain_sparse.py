@@ -232,13 +232,7 @@ def _real_vector(c: np.ndarray) -> np.ndarray | None:
 def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
     """The sparse real form of a chain's populated sectors; None without an antiunitary
     symmetry fixing the start, or where a check fails."""
-    from .chain_numeric import (
-        coefficient_groups,
-        populated_sectors,
-        sector_entries,
-        site_energy_function,
-        state_lookup,
-    )
+    from .chain_numeric import coefficient_groups, populated_sectors, sector_entries, state_lookup
 
     conjugation = conjugation_symmetry(battery)
     if conjugation is None:
@@ -250,17 +244,14 @@ def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
         return None
     inverse = [_orbit_columns(basis, s.dim) for basis, s in zip(bases, sectors.sectors)]
     dims = [s.dim for s in sectors.sectors]
-    cuts = tuple(int(x) for x in np.cumsum([0] + dims))
-    joint = []  # per coefficient group: every sector's entries, on the joint indices
+    groups = []  # per coefficient group: every sector's entries, in its own indices
     for _, labels in coefficient_groups(operator_terms(battery)):
-        parts = []
-        for k, (s, lookup) in enumerate(zip(sectors.sectors, lookups)):
-            part = real_entries(sector_entries(labels, s, s, N, lookup), inverse[k], inverse[k],
-                                (s.dim, s.dim))
-            if part is None:
-                return None
-            parts.append((part[0] + cuts[k], part[1] + cuts[k], part[2]))
-        joint.append(tuple(np.concatenate([p[i] for p in parts]) for i in range(3)))
+        parts = [real_entries(sector_entries(labels, s, s, N, lookup), inverse[k], inverse[k],
+                              (s.dim, s.dim))
+                 for k, (s, lookup) in enumerate(zip(sectors.sectors, lookups))]
+        if any(part is None for part in parts):
+            return None
+        groups.append(parts)
     blocks = []
     for _, labels in coefficient_groups(operator_terms(battery, energy=True)):
         found = {}
@@ -279,13 +270,27 @@ def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
         components.append(_real_vector(projected))
     if any(c is None for c in components):
         return None
+    return assemble_system(battery, groups, dims, blocks, components)
+
+
+def assemble_system(battery: ChainBattery, groups: Sequence[Sequence[tuple]],
+                    dims: Sequence[int], blocks: Sequence[dict], components: Sequence[np.ndarray],
+                    hermitian: bool = False) -> SparseSystem:
+    """A :class:`SparseSystem` from each coefficient group's sector entries (each sector in
+    its own indices, placed on the joint block-diagonal ones here), H0's blocks, the start
+    and the battery's generated coefficient functions."""
+    from .chain_numeric import coefficient_groups, site_energy_function
+
+    cuts = tuple(int(x) for x in np.cumsum([0, *dims]))
+    joint = [(np.concatenate([p[0] + cut for p, cut in zip(parts, cuts)]),
+              np.concatenate([p[1] + cut for p, cut in zip(parts, cuts)]),
+              np.concatenate([p[2] for p in parts])) for parts in groups]
     params = battery.parameters
-    lam = lambda groups: tuple(sp.lambdify(params, g, "numpy") for g, _ in groups)
+    lam = lambda terms: tuple(sp.lambdify(params, g, "numpy") for g, _ in coefficient_groups(terms))
     return SparseSystem(SparseSector.from_entries(joint, cuts[-1]), cuts, tuple(blocks),
-                            tuple(components),
-                            lam(coefficient_groups(operator_terms(battery))),
-                            lam(coefficient_groups(operator_terms(battery, energy=True))),
-                            site_energy_function(battery))
+                        tuple(components), lam(operator_terms(battery)),
+                        lam(operator_terms(battery, energy=True)), site_energy_function(battery),
+                        hermitian)
 
 
 def sparse_product(phi_a: np.ndarray, block: tuple, phi_b: np.ndarray) -> np.ndarray:
