@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import subprocess
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 import sympy as sp
 from conftest import SEED
 from sympy.parsing.mathematica import parse_mathematica
+from toolchains import need
 
 import qb_symbolic as qb
 from qb_symbolic.cli import main
@@ -63,6 +63,7 @@ def _compile_and_run(tmp_path, source: str, suffix: str, build: list[str]) -> li
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("quantity", ["ergotropy", "power", "coherence"])
 def test_c_output_compiles_and_agrees(tmp_path, case, quantity):
+    need("cc")
     battery, model = CASES[case]
     names = _names(case)
     points = _points(names)
@@ -78,7 +79,7 @@ def test_c_output_compiles_and_agrees(tmp_path, case, quantity):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_rust_output_compiles_and_agrees(tmp_path, case):
-    assert shutil.which("rustc"), "rustc is needed (CI machines have cargo and rustc)"
+    need("rustc")
     battery, model = CASES[case]
     names = _names(case)
     points = _points(names)
@@ -110,7 +111,7 @@ def _two_functions(tmp_path, lang: str, filename: str, call: str, literal) -> tu
 def test_fortran_output_compiles_and_agrees(tmp_path):
     """gfortran (installed by .ci/run): the quartic battery's ergotropy and the general
     model's power, including its t = 0 branch, called as external functions."""
-    assert shutil.which("gfortran"), "gfortran is needed (.ci/run installs it)"
+    need("gfortran")
     calls, expected = _two_functions(tmp_path, "fortran", "{q}.f90",
                                      "  print '(ES25.17)', qb_{q}({args})", lambda x: f"{x!r}d0")
     main_f90 = ("program main\n  implicit none\n  real(8), external :: qb_ergotropy, qb_power\n"
@@ -125,7 +126,7 @@ def test_fortran_output_compiles_and_agrees(tmp_path):
 def test_octave_output_runs(tmp_path):
     """GNU Octave (installed by .ci/run): the quartic battery's ergotropy and the general
     model's power (t = 0 branch included), each function in its own .m file."""
-    assert shutil.which("octave-cli"), "octave is needed (.ci/run installs it)"
+    need("octave-cli")
     calls, expected = _two_functions(tmp_path, "octave", "qb_{q}.m",
                                      "printf('%.17g\\n', qb_{q}({args}));", repr)
     done = subprocess.run(["octave-cli", "--quiet", "--eval", " ".join(calls)], cwd=tmp_path,

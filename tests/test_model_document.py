@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 
 import mpmath as mp
 import pytest
 import sympy as sp
 from conftest import SEED
+from toolchains import need
 
 import qb_symbolic as qb
 from qb_symbolic.core.symbols import t
@@ -105,9 +105,9 @@ def test_source_is_exact_and_real(documents, name):
                 assert not any(r.has(sp.I) for r in roots + angles), (name, formula.lhs)
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 @pytest.mark.parametrize("name", COMPILED)
 def test_document_compiles(tmp_path, name):
+    need("pdflatex")
     text, initial, _ = EXAMPLES[name]
     battery = qb.Battery.from_string(text, initial=initial)
     tex, compiled = write_model_document(battery, tmp_path)
