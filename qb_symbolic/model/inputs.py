@@ -2,8 +2,10 @@
 
 Every input becomes an exact SymPy object: a float becomes the rational number
 of its shortest decimal representation (``0.1 -> 1/10``); a decimal written in
-a string is read exactly; names become real symbols. Pauli labels follow
-``CONVENTIONS.md``: two upper-case letters from I, X, Y, Z, cell 1 first.
+a string is read exactly; names become real symbols. A matrix or ket given in
+floating point is first checked to a tolerance and made exactly Hermitian or
+normalised (:mod:`qb_symbolic.model.float_inputs`). Pauli labels follow
+``docs/conventions.md``: two upper-case letters from I, X, Y, Z, cell 1 first.
 
 Hamiltonian strings (:func:`hamiltonian_from_string`) are read by the tokenizer
 and recursive-descent parser of :func:`qb_symbolic.core.pauli.parse_pauli_expression`;
@@ -37,6 +39,7 @@ import sympy as sp
 
 from ..core.pauli import PAULI_LABELS, SCALAR_KEY, ket, parse_pauli_expression, pauli_string
 from ..core.symbols import SYMBOLS
+from .float_inputs import checked_hamiltonian, float_array, float_ket
 
 
 def _resolve(name: str, pos: int) -> sp.Expr:
@@ -264,13 +267,18 @@ def hamiltonian_from_matrix(H: Any, what: str = "H") -> sp.Matrix:
     Returns
     -------
     sympy.Matrix
-        The 4x4 matrix, Hermitian for all real values of its symbols.
+        The 4x4 matrix, Hermitian for all real values of its symbols. A floating-point
+        matrix Hermitian to :data:`~qb_symbolic.model.float_inputs.FLOAT_TOLERANCE` is
+        symmetrised first (:func:`~qb_symbolic.model.float_inputs.checked_hamiltonian`).
 
     Raises
     ------
     ValueError
         For a shape other than 4x4, a bad entry, or a failed :func:`check_hermitian`.
     """
+    array = float_array(H)
+    if array is not None and array.shape == (4, 4):
+        H = checked_hamiltonian(array, what)
     rows = _grid(H, what)
     if len(rows) != 4 or any(len(row) != 4 for row in rows):
         lengths = [len(row) for row in rows]
@@ -321,7 +329,10 @@ def initial_state(spec: Any) -> sp.Matrix:
         ``"psi+"``, ``"psi-"``; see :func:`qb_symbolic.core.pauli.ket`) or four
         amplitudes in the basis order ``|uu>, |ud>, |du>, |dd>``: a flat list,
         a 4x1 column (SymPy, numpy, ``.full()`` of a QuTiP ket). Symbolic
-        amplitudes must use real symbols. Row vectors (bras) are refused.
+        amplitudes must use real symbols. Row vectors (bras) are refused. Amplitudes
+        in floating point need ``<psi|psi> = 1`` only to
+        :data:`~qb_symbolic.model.float_inputs.FLOAT_TOLERANCE`
+        (:func:`~qb_symbolic.model.float_inputs.float_ket`).
 
     Returns
     -------
@@ -356,6 +367,8 @@ def initial_state(spec: Any) -> sp.Matrix:
             f"a state must be four amplitudes (|uu>, |ud>, |du>, |dd>) as a list or a 4x1 "
             f"column (not a row/bra); got {spec!r}"
         )
+    if (array := float_array(items)) is not None:
+        return float_ket(array)
     psi = sp.Matrix([_exact_scalar(x, f"amplitude {k}", True) for k, x in enumerate(items)])
     _check_symbols(psi, "the state")
     if all(sp.simplify(a) == 0 for a in psi):

@@ -1,6 +1,6 @@
 """The two-qubit battery: operators, Hamiltonians and model presets.
 
-Conventions (``CONVENTIONS.md``; Zhang, Song, Wang, arXiv:2406.16047, Eqs. 1-3):
+Conventions (``docs/conventions.md``; Zhang, Song, Wang, arXiv:2406.16047, Eqs. 1-3):
 
 * basis order ``|uu>, |ud>, |du>, |dd>`` with ``sz|u> = +|u>``; cell 1 is the
   left tensor factor;
@@ -337,7 +337,9 @@ class Battery:
         Floats are taken exactly by their shortest repr; with ``rationals=True`` each is
         replaced by the simplest fraction that rounds to it (within 4 ulp, denominators up
         to 2^20), so ``Battery.from_matrix(bat.to_qutip(J=1/3).H, rationals=True)`` gives
-        the Hamiltonian at ``J = 1/3`` exactly.
+        the Hamiltonian at ``J = 1/3`` exactly. Matrices and kets in floating point need be
+        Hermitian, of trace 1, positive, normalised only to a tolerance, and states are
+        always snapped so (:mod:`qb_symbolic.model.float_inputs`).
 
         Examples
         --------
@@ -352,8 +354,9 @@ class Battery:
         if rationals:
             from .qutip_interop import snap_numeric
 
-            H, H0 = snap_numeric(H), snap_numeric(H0)
-            initial = snap_numeric(initial)
+            # A state in floating point is snapped (and checked to a tolerance) wherever
+            # it is given: qb_symbolic.model.float_inputs.
+            H, H0 = snap_numeric(H, "H"), snap_numeric(H0, "H0")
         return UserBattery.build(H, H0, initial)
 
     def _repr_latex_(self) -> str:

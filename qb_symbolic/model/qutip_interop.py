@@ -4,21 +4,26 @@ QuTiP stays optional (a test/bench extra): it is imported only here, inside the
 functions, with a clear message when missing. The way back is
 :meth:`qb_symbolic.Battery.from_matrix`, which takes a ``Qobj`` (anything with
 ``.full()``); ``rationals=True`` there recovers exact fractions from the doubles, so a
-round trip at rational parameter values gives the Hamiltonian exactly.
+round trip at rational parameter values gives the Hamiltonian exactly. A state given in
+floating point (a ``Qobj`` ket or density matrix) is always snapped that way, after the
+checks of :mod:`qb_symbolic.model.float_inputs`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import reduce
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-#: Largest denominator :func:`snap_rational` tries (1/3, 5/7, 22/7: yes; 1e-7: kept as is).
-MAX_DENOMINATOR = 1 << 20
+# snap_rational and MAX_DENOMINATOR live with the other float-input rules; imported here
+# too, where they were first published.
+from .float_inputs import MAX_DENOMINATOR, checked_hamiltonian, float_array, snap_rational
+
+__all__ = ["MAX_DENOMINATOR", "QutipBattery", "battery_to_qutip", "chain_to_qutip",
+           "snap_numeric", "snap_rational"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def _numeric(matrix: sp.MatrixBase, substitutions: dict, what: str) -> np.ndarra
 def battery_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
     """A two-qubit battery (preset or user) at ``values`` (its defaults fill the rest):
     dims ``[[2, 2], [2, 2]]`` for operators and density matrices, a ket with the dims of
-    ``tensor(basis(2), basis(2))``; cell 1 is the first tensor factor (CONVENTIONS.md)."""
+    ``tensor(basis(2), basis(2))``; cell 1 is the first tensor factor (docs/conventions.md)."""
     from ..core.values import exact_real
 
     qutip = _qutip()
@@ -96,20 +101,20 @@ def chain_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
     return QutipBattery(H, H0, state)
 
 
-def snap_rational(x: float) -> sp.Rational:
-    """The simplest fraction (denominator <= :data:`MAX_DENOMINATOR`) that rounds to the
-    double ``x`` within 4 ulp; otherwise ``x``'s shortest decimal repr, exactly."""
-    near = Fraction(x).limit_denominator(MAX_DENOMINATOR)
-    if abs(float(near) - x) <= 4 * np.spacing(abs(x)):
-        return sp.Rational(near.numerator, near.denominator)
-    return sp.Rational(repr(float(x)))
-
-
-def snap_numeric(data: Any) -> Any:
+def snap_numeric(data: Any, hermitian: str | None = None) -> Any:
     """A numeric matrix or vector (numpy, ``Qobj``) with every entry snapped by
-    :func:`snap_rational` (real and imaginary parts apart); anything else unchanged."""
+    :func:`snap_rational` (real and imaginary parts apart); anything else unchanged.
+
+    With ``hermitian`` (the matrix's name, ``"H"`` or ``"H0"``), a floating-point square
+    matrix is first made exactly Hermitian within the tolerance of
+    :func:`qb_symbolic.model.float_inputs.checked_hamiltonian` (rounding such as 1e-17
+    imaginary parts on the diagonal would otherwise be snapped into a non-Hermitian H).
+    """
     if data is None or isinstance(data, (str, sp.Basic)):
         return data
+    array = float_array(data) if hermitian is not None else None
+    if array is not None and array.ndim == 2 and array.shape[0] == array.shape[1]:
+        data = checked_hamiltonian(array, hermitian)
     if hasattr(data, "full"):
         data = data.full()
     try:

@@ -2,16 +2,20 @@
 
 Each returns a 4x4 SymPy matrix (basis ``|uu>, |ud>, |du>, |dd>``, cell 1 the left
 factor) to pass as ``initial=`` (:mod:`qb_symbolic.model.density`). Parameters may be
-numbers or real symbols (then they become the battery's parameters, like any other).
+numbers or real symbols (then they become the battery's parameters, like any other); a
+float is read by its shortest decimal (``0.3`` is ``3/10``), so the state has trace 1
+exactly and passes the exact checks.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from ..core.pauli import ket, sigma
+from ..core.values import exact_real
 from ..model.density import mark_constructed
 from ..model.inputs import to_matrix
 from .roots import real_roots
@@ -20,6 +24,14 @@ from .structure import symmetry_blocks
 #: The inverse temperature symbol ``beta = 1/(k_B T)`` (``>= 0``: beta = 0 is the
 #: infinite-temperature state; a negative value is refused where it is given).
 beta = sp.Symbol("beta", nonnegative=True)
+
+
+def _exact(value: Any, what: str) -> sp.Expr:
+    """A parameter exactly: floats by their shortest decimal (SymPy Floats would leave the
+    trace 1 only up to rounding, which the exact checks refuse), the rest as given."""
+    if isinstance(value, (float, np.floating)):
+        return exact_real(what, value)
+    return sp.sympify(value)
 
 
 def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matrix:
@@ -43,7 +55,7 @@ def thermal_state(hamiltonian: Any, inverse_temperature: Any = beta) -> sp.Matri
     """
 
     H = to_matrix(hamiltonian, "the thermal state's Hamiltonian")
-    b = sp.sympify(inverse_temperature)
+    b = _exact(inverse_temperature, "the inverse temperature")
     if b.is_real is False or b.is_negative:
         raise ValueError(f"the inverse temperature must be real and >= 0; got {b}")
     if H.is_diagonal():
@@ -85,7 +97,7 @@ def product_state(bloch1: Any, bloch2: Any) -> sp.Matrix:
     """
     cells = []
     for cell, r in ((1, bloch1), (2, bloch2)):
-        r = [sp.sympify(x) for x in r]
+        r = [_exact(x, f"Bloch vector {cell}") for x in r]
         if len(r) != 3:
             raise ValueError(f"Bloch vector {cell} must have three components; got {len(r)}")
         cells.append(r)
@@ -103,8 +115,8 @@ def werner_state(p: Any) -> sp.Matrix:
     >>> werner_state(0) == __import__("sympy").eye(4) / 4
     True
     """
-    psi = ket("psi-")
-    return (sp.sympify(p) * psi * psi.H + (1 - sp.sympify(p)) * sp.eye(4) / 4).applyfunc(sp.expand)
+    psi, p = ket("psi-"), _exact(p, "the Werner weight p")
+    return (p * psi * psi.H + (1 - p) * sp.eye(4) / 4).applyfunc(sp.expand)
 
 
 def bell_diagonal_state(c1: Any, c2: Any, c3: Any) -> sp.Matrix:
@@ -117,6 +129,6 @@ def bell_diagonal_state(c1: Any, c2: Any, c3: Any) -> sp.Matrix:
     (1, -1/2)
     """
     total = sp.eye(4)
-    for c, a in zip((c1, c2, c3), "xyz"):
-        total += sp.sympify(c) * sigma(a, 1) * sigma(a, 2)
+    for k, (c, a) in enumerate(zip((c1, c2, c3), "xyz"), 1):
+        total += _exact(c, f"c{k}") * sigma(a, 1) * sigma(a, 2)
     return (total / 4).applyfunc(sp.expand)
