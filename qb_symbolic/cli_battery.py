@@ -1,25 +1,56 @@
-"""The CLI's own batteries: ``--hamiltonian`` (any two-qubit battery) and ``--gibbs`` (the
-thermal presets of :mod:`qb_symbolic.symbolic.gibbs_batteries`), with ``--set`` values."""
+"""The battery options every battery command shares (``eval``, ``tmin``, ``max-power``,
+``optimise``, ``export``, ``latex``): a preset (``--model`` and its parameters), your own
+battery (``--hamiltonian``, ``--h0``, ``--initial``, with ``--set`` values), a thermal battery
+(``--gibbs``, :mod:`qb_symbolic.symbolic.gibbs_batteries`) or a chain (``--chain N``).
+
+:func:`add_battery_options` declares them and :func:`battery_target` reads them, so every
+command accepts and checks them the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .core.symbols import PARAMETERS
 
 
-def add_user_battery(parser: argparse.ArgumentParser) -> None:
-    """The options of a user or thermal battery."""
+def number(text: str) -> float:
+    """A finite float from the command line (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def add_battery_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a preset, user, thermal or chain battery (one set for every command)."""
+    parser.add_argument("--model", default=None,
+                        help="parallel, ising, xxz, xyz or general (default general)")
+    for name, default in (("Omega", 1), ("J", 1), ("gamma", 0), ("Delta", 0), ("D", 0), ("omega0", 1)):
+        parser.add_argument(f"--{name}", type=number, default=None,
+                            help=f"default: the model's value, else {default}")
     parser.add_argument("--hamiltonian", default=None, metavar="TEXT",
                         help="a battery of your own, e.g. 'B*(ZI + IZ) + J*(XX + YY)' "
                         "(two-letter Pauli labels, cell 1 first); replaces --model")
     parser.add_argument("--h0", default=None, metavar="TEXT",
                         help="with --hamiltonian: the battery Hamiltonian H0 "
                         "(default omega0*(ZI + IZ))")
-    parser.add_argument("--initial", default="dd",
-                        help="with --hamiltonian: uu, ud, du, dd, phi+, phi-, psi+ or psi- "
-                        "(default dd), or thermal: the Gibbs state of H0 at inverse "
-                        "temperature beta (give --set beta=...)")
+    parser.add_argument("--initial", default=None, metavar="STATE",
+                        help="with --hamiltonian: uu, ud, du, dd (default), phi+, phi-, psi+, "
+                        "psi-; a vector as text, e.g. '[1, 0, 0, 1]/sqrt(2)' or "
+                        "'[1, 1j, 0, 0]/sqrt(2)' (exact), a 4x4 density matrix as text; a .npy "
+                        "file with a state vector or density matrix; or thermal: the Gibbs "
+                        "state of H0 at inverse temperature beta (give --set beta=...). "
+                        "With --chain: a label over u/d, site 1 first (default d...d)")
     parser.add_argument("--gibbs", default=None, choices=("xx", "xy", "xxz", "xyz"),
                         help="a thermal Heisenberg battery (Ali et al. setting): the Gibbs "
                         "state of (B+b) ZI + (B-b) IZ + exchange + D (XY - YX) + K (XY + YX) "
@@ -43,87 +74,142 @@ def _set_values(items: list[str]) -> dict[str, str]:
     return values
 
 
+def _given(args: argparse.Namespace) -> dict[str, float]:
+    """The preset parameter options that were given (--Omega ...)."""
+    return {n: getattr(args, n) for n in PARAMETERS if getattr(args, n, None) is not None}
+
+
 def _chain(args: argparse.Namespace):
-    """``--chain N [--periodic]`` with the --model and its parameter options."""
+    """``--chain N [--periodic]`` with the --model, its parameter options and a label start."""
     from .model.chain import chain
 
-    if args.hamiltonian is not None or getattr(args, "gibbs", None) is not None or args.set:
+    if args.hamiltonian is not None or args.gibbs is not None or args.set:
         raise ValueError("--chain takes --model and its parameters (--D 1 ...), not "
                          "--hamiltonian, --gibbs or --set")
-    battery = chain(args.chain, args.model, periodic=args.periodic)
-    given = {n: getattr(args, n) for n in PARAMETERS if getattr(args, n, None) is not None}
+    if args.h0 is not None:
+        raise ValueError("--chain measures energy by omega0 * sum_i Z_i; for another H0 use "
+                         "qb.chain(N, H0='...') in Python")
+    if args.initial is not None and not set(args.initial) <= {"u", "d"}:
+        raise ValueError(f"--chain takes --initial as a label over u/d, site 1 first (e.g. "
+                         f"{'u' + 'd' * (args.chain - 1)}); got {args.initial!r}")
+    model = args.model or "general"
+    battery = chain(args.chain, model, periodic=args.periodic, initial=args.initial)
+    given = _given(args)
     fixed = [n for n in given if n not in battery.names]
     if fixed:
-        raise ValueError(f"--{fixed[0]} is fixed by --model {args.model} (its parameters: "
+        raise ValueError(f"--{fixed[0]} is fixed by --model {model} (its parameters: "
                          f"{', '.join(battery.names)})")
     return battery, given
 
 
 def user_battery(args: argparse.Namespace):
     """The battery of --hamiltonian, --gibbs or --chain and its values, or (None, {})."""
-    if getattr(args, "chain", None) is not None:
+    if args.chain is not None:
         return _chain(args)
-    if getattr(args, "periodic", False):
+    if args.periodic:
         raise ValueError("--periodic needs --chain N")
-    gibbs = getattr(args, "gibbs", None)
-    if args.hamiltonian is None and gibbs is None:
-        for flag, value in (("--h0", args.h0), ("--set", args.set)):
+    if args.hamiltonian is None and args.gibbs is None:
+        for flag, value, partners in (("--h0", args.h0, "--hamiltonian"),
+                                      ("--initial", args.initial, "--hamiltonian or --chain"),
+                                      ("--set", args.set, "--hamiltonian or --gibbs")):
             if value:
-                raise ValueError(f"{flag} needs --hamiltonian or --gibbs")
+                raise ValueError(f"{flag} needs {partners} (a preset takes --Omega, --D, ...)")
         return None, {}
-    clash = [n for n in PARAMETERS if getattr(args, n, None) is not None]
-    if clash or getattr(args, "model", "general") != "general":
-        raise ValueError("--hamiltonian (or --gibbs) replaces --model and its parameters: give "
-                         "values with --set NAME=VALUE")
+    if _given(args) or args.model is not None:
+        raise ValueError("give --model or --hamiltonian/--gibbs, not both: --hamiltonian (or "
+                         "--gibbs) replaces --model and its parameters; give values with "
+                         "--set NAME=VALUE")
     values = _set_values(args.set)
-    if gibbs is not None:
-        if args.hamiltonian is not None or args.h0 is not None or args.initial != "dd":
+    if args.gibbs is not None:
+        if args.hamiltonian is not None or args.h0 is not None or args.initial is not None:
             raise ValueError("--gibbs is a whole battery: leave out --hamiltonian, --h0 and "
                              "--initial")
         from .symbolic.gibbs_batteries import gibbs_battery
 
-        return gibbs_battery(gibbs), values
+        return gibbs_battery(args.gibbs), values
+    from .cli_initial import initial_input
     from .model.presets import Battery
 
-    initial = args.initial
-    if initial == "thermal":
-        from .symbolic.mixed_states import thermal_state
-
-        initial = thermal_state(args.h0 if args.h0 is not None else "omega0*(ZI + IZ)")
-    return Battery.from_string(args.hamiltonian, H0=args.h0, initial=initial), values
+    initial = "dd" if args.initial is None else initial_input(args.initial, args.h0)
+    # a float state (a .npy file) is read as the exact state nearest to it, with a warning
+    # saying how far it moved: one note line here, not Python's two-line warning format
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        battery = Battery.from_string(args.hamiltonian, H0=args.h0, initial=initial)
+    for warning in caught:
+        print(f"qb-symbolic: note: {' '.join(str(warning.message).split())}", file=sys.stderr)
+    return battery, values
 
 
 def battery_label(args: argparse.Namespace) -> str:
     """How the output names the battery."""
-    if getattr(args, "chain", None) is not None:
-        return f"chain: {args.chain} cells, {'ring' if args.periodic else 'open'}, {args.model}"
-    if getattr(args, "gibbs", None) is not None:
+    if args.chain is not None:
+        start = f", from |{args.initial}>" if args.initial is not None else ""
+        return (f"chain: {args.chain} cells, {'ring' if args.periodic else 'open'}, "
+                f"{args.model or 'general'}{start}")
+    if args.gibbs is not None:
         return f"gibbs: {args.gibbs}"
-    return f"user: {args.hamiltonian}"
+    if args.hamiltonian is not None:
+        return f"user: {args.hamiltonian}"
+    return args.model or "general"
 
 
-def derivative_values(args: argparse.Namespace, battery, user_values: dict, given: dict,
-                      times) -> tuple:
-    """``eval --wrt NAME``: the exact derivative (values, resolved parameters, label)."""
-    import numpy as np
+@dataclass(frozen=True)
+class Target:
+    """The battery the options chose.
 
-    from .numeric.derivatives import derivative
-    from .numeric.evaluate import resolve
+    Attributes
+    ----------
+    model
+        The preset's name (``general`` when none was given; a chain's bond model).
+    battery
+        None for a preset (the commands then take the presets' own fast paths), else the
+        user, thermal or chain battery object.
+    values
+        The values given: ``--set`` for user and thermal batteries, the parameter options
+        (``--D 1``) for presets and chains.
+    label
+        How the output names the battery.
+    explicit
+        Whether any battery option was given (``latex`` alone writes the paper's document).
+    """
 
-    if getattr(battery, "model", None) == "chain" or getattr(battery, "mixed", False):
-        raise ValueError("--wrt needs a two-qubit battery with a pure start")
-    target = {"battery": battery} if battery is not None else {"model": args.model}
-    values = user_values
+    model: str
+    battery: Any
+    values: dict[str, Any]
+    label: str
+    explicit: bool
+
+    @property
+    def kind(self) -> str:
+        """``preset``, ``chain``, ``mixed`` (thermal or density-matrix start) or ``user``."""
+        if self.battery is None:
+            return "preset"
+        if getattr(self.battery, "model", None) == "chain":
+            return "chain"
+        return "mixed" if getattr(self.battery, "mixed", False) else "user"
+
+    def where(self) -> dict[str, Any]:
+        """``model=`` or ``battery=`` for the package's functions."""
+        return {"model": self.model} if self.battery is None else {"battery": self.battery}
+
+    def resolved(self, values: dict[str, Any] | None = None) -> dict[str, float]:
+        """Every parameter's value as a float (the given ones, else the defaults)."""
+        from .core.values import exact_real
+        from .numeric.evaluate import resolve
+
+        values = self.values if values is None else values
+        found = (resolve(self.model, values) if self.battery is None
+                 else self.battery.values_for(values))
+        # --set values stay text (1/3 is read exactly by the evaluators): floats for display
+        return {k: float(exact_real(k, v) if isinstance(v, str) else v) + 0.0
+                for k, v in found.items()}
+
+
+def battery_target(args: argparse.Namespace) -> Target:
+    """Read and check the battery options of ``args`` (:func:`add_battery_options`)."""
+    battery, values = user_battery(args)
     if battery is None:
-        from .model.presets import Battery
-
-        names = Battery(args.model).as_model().names
-        values = {k: v for k, v in given.items() if k in names and v is not None}
-    if args.digits is None:
-        found = derivative(args.quantity, args.wrt, times, **target, **values)
-    else:
-        found = np.array([derivative(args.quantity, args.wrt, x, digits=args.digits, **target,
-                                     **values) for x in np.atleast_1d(times)], dtype=object)
-    resolved = (resolve(args.model, values) if battery is None else battery.values_for(values))
-    resolved = {n: float(v) + 0.0 for n, v in resolved.items()}
-    return found, resolved, battery_label(args) if battery is not None else args.model
+        values = _given(args)
+    explicit = (battery is not None or args.model is not None or bool(values))
+    return Target(args.model or "general", battery, values, battery_label(args), explicit)

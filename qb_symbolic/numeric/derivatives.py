@@ -35,7 +35,16 @@ def _battery(model: str | None, battery: Any):
         raise ValueError("give model= or battery=, not both")
     if battery is None:
         return _preset(model or "general")
-    return battery.as_model() if hasattr(battery, "as_model") else battery
+    if getattr(battery, "model", None) == "chain":  # no closed form to differentiate
+        raise ValueError("exact derivatives need a two-qubit battery's closed form, which a "
+                         "chain does not have; qb.optimise(battery=...) takes central "
+                         "differences for chains")
+    model = battery.as_model() if hasattr(battery, "as_model") else battery
+    if getattr(model, "mixed", False):
+        raise ValueError("exact derivatives cover pure starts (this battery starts in a "
+                         "density matrix); qb.optimise(battery=...) takes central differences "
+                         "for mixed starts")
+    return model
 
 
 @cache

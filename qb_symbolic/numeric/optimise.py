@@ -11,6 +11,11 @@
    gradient), so an interior maximum is located to ~1e-12, not to the square root of
    the value's precision.
 
+Chains and mixed starts have no closed-form chain to differentiate: their gradient is taken
+by central differences of the evaluator (step :data:`DIFFERENCE_STEP` of each coordinate's
+range, one-sided at a bound), good to about 1e-8, so their certificate uses the looser
+:data:`DIFFERENCE_TOLERANCE` and the result says ``gradient_method="central differences"``.
+
 The result carries its certificate: the gradient there, which coordinates sit on a bound,
 and ``interior`` (all free, projected gradient norm below :data:`GRADIENT_TOLERANCE`
 times the value's scale). A grid search cannot prove a global maximum: the seed grid
@@ -34,6 +39,11 @@ STARTS = 4
 #: Projected gradient norm (relative to max(1, |value|)) that certifies a stationary point.
 GRADIENT_TOLERANCE = 1e-9
 ASCENT_STEPS = 200
+#: Central-difference step (relative to each coordinate's range) and the certificate's
+#: tolerance when the gradient is numerical: the float evaluators are good to ~1e-13, so a
+#: step of 1e-5 balances truncation (step^2) against rounding (1e-13/step): ~1e-8.
+DIFFERENCE_STEP = 1e-5
+DIFFERENCE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class OptimumResult:
     on_bound: tuple[str, ...]
     interior: bool
     seed_points: int
+    gradient_method: str = "exact"
 
     def __repr__(self) -> str:
         where = ", ".join(f"{k}={v:.12g}" for k, v in self.location.items())
@@ -110,11 +121,13 @@ def optimise(quantity: str, over: dict[str, Any], *, model: str | None = None,
         time, point = split(x)
         return np.asarray(evaluate(quantity, time, **target, **fixed, **point), float)
 
-    def gradient(x: np.ndarray) -> np.ndarray:
+    def exact_gradient(x: np.ndarray) -> np.ndarray:
         time, point = split(x)
         return np.array([float(derivative(quantity, n, time, **target, **fixed, **point))
                          for n in names])
 
+    exact = _closed_form(battery)
+    gradient = exact_gradient if exact else _differences(value, lows, highs)
     seeds, count = _seeds(value, lows, highs)
     best = max((_ascend(value, gradient, s, lows, highs) for s in seeds), key=lambda r: r[1])
     x, found, g = best
@@ -122,11 +135,40 @@ def optimise(quantity: str, over: dict[str, Any], *, model: str | None = None,
     at_low, at_high = x <= lows + 1e-12 * span, x >= highs - 1e-12 * span
     bound = (at_low & (g < 0)) | (at_high & (g > 0))
     free_norm = float(np.linalg.norm(np.where(bound, 0.0, g)))
-    stationary = free_norm <= GRADIENT_TOLERANCE * max(1.0, abs(found))
+    tolerance = GRADIENT_TOLERANCE if exact else DIFFERENCE_TOLERANCE
+    stationary = free_norm <= tolerance * max(1.0, abs(found))
     return OptimumResult(float(found), dict(zip(names, map(float, x))),
                          dict(zip(names, map(float, g))),
                          tuple(n for n, b in zip(names, bound) if b),
-                         bool(stationary and not bound.any()), count)
+                         bool(stationary and not bound.any()), count,
+                         "exact" if exact else "central differences")
+
+
+def _closed_form(battery: Any) -> bool:
+    """Whether the battery has the closed-form chain :func:`derivative` differentiates
+    (presets and two-qubit batteries with a pure start; not chains, not mixed starts)."""
+    if battery is None:
+        return True
+    model = battery.as_model() if hasattr(battery, "as_model") else battery
+    return getattr(model, "model", None) == "user" and not getattr(model, "mixed", False)
+
+
+def _differences(value, lows: np.ndarray, highs: np.ndarray):
+    """The gradient of ``value`` by central differences, one-sided at the box's bounds
+    (a chain's or mixed start's evaluator has nothing to differentiate exactly)."""
+    steps = DIFFERENCE_STEP * (highs - lows)
+
+    def gradient(x: np.ndarray) -> np.ndarray:
+        # the Newton polish asks just beyond a bound too (its Hessian column of a
+        # coordinate held there is never used): answer the bound's gradient
+        x = np.clip(x, lows, highs)
+        plus = np.minimum(x[:, None] + np.diag(steps), highs[:, None])  # column k moves x_k
+        minus = np.maximum(x[:, None] - np.diag(steps), lows[:, None])
+        values = np.asarray(value(np.concatenate([plus, minus], axis=1)), float)
+        n = len(x)
+        return (values[:n] - values[n:]) / (plus - minus).diagonal()
+
+    return gradient
 
 
 def _seeds(value, lows: np.ndarray, highs: np.ndarray) -> tuple[list[np.ndarray], int]:
