@@ -2,7 +2,7 @@
 
 The battery of Zhang, Song and Wang (arXiv:2406.16047): two qubits coupled by a
 Heisenberg XYZ interaction with a z-axis Dzyaloshinskii-Moriya term, charged by
-a transverse field from the empty state ``|dd>``. Conventions: CONVENTIONS.md
+a transverse field from the empty state ``|dd>``. Conventions: docs/conventions.md
 (restated in the README).
 
 Layers, one direction of imports (checked by tests/test_layers.py)::
@@ -20,6 +20,7 @@ report; ``cli``: the ``qb-symbolic`` command.
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
 from .export.code import LANGUAGES, export
 from .model.chain import chain
+from .model.float_inputs import FLOAT_TOLERANCE, FloatInputWarning
 from .model.presets import MODELS, Battery
 from .numeric.charging import ChargingResult, charging_time, max_power
 from .numeric.codegen import QUANTITIES
@@ -50,6 +51,7 @@ from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 __version__ = "0.1.0"
 
 __all__ = [
+    "FLOAT_TOLERANCE",
     "GIBBS_MODELS",
     "LANGUAGES",
     "MODELS",
@@ -62,6 +64,7 @@ __all__ = [
     "Eigensystem",
     "EvolvedState",
     "FiguresOfMerit",
+    "FloatInputWarning",
     "J",
     "Omega",
     "OptimumResult",
