@@ -5,7 +5,7 @@ with DM along x, one seeded random draw from the 15 Pauli strings) and a thermal
 at seeded random parameter points and times, every quantity from :func:`evaluate_many`
 is compared with a reference that never touches the closed forms: the battery's own
 4x4 H, H0 and start, propagated by mpmath ``expm`` at 50 digits, and the figures of merit
-from their definitions (CONVENTIONS.md). The numpy evaluators must agree to
+from their definitions (docs/conventions.md). The numpy evaluators must agree to
 :data:`FLOAT_TOLERANCE`, the 50-digit path (``digits=50``) to :data:`PRECISE_TOLERANCE`;
 with QuTiP installed, ``sesolve``/``mesolve`` on :meth:`to_qutip`'s operators must agree on
 the energy to :data:`QUTIP_TOLERANCE`. One row per (battery, check); exit 1 on any failure.

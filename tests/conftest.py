@@ -1,7 +1,7 @@
 """Shared test helpers: an independent mpmath reference for the battery.
 
 Nothing here imports qb_symbolic: the reference Hamiltonian is built from
-Pauli matrices in mpmath, directly from the conventions (CONVENTIONS.md):
+Pauli matrices in mpmath, directly from the conventions (docs/conventions.md):
 basis |uu>, |ud>, |du>, |dd>, sz|u> = +|u>, cell 1 the left Kronecker factor,
 H = Omega(sx1 + sx2) + J[(1+gamma) sx1 sx2 + (1-gamma) sy1 sy2 + Delta sz1 sz2]
     + D (sx1 sy2 - sy1 sx2).

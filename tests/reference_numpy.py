@@ -2,7 +2,7 @@
 
 Built from the conventions only (no qb_symbolic import): the 4x4 Hamiltonian
 from Pauli matrices, ``numpy.linalg.eigh``, psi(t) = V exp(-i E t) V^dag |dd>,
-and the figures of merit from their definitions (CONVENTIONS.md): ergotropy
+and the figures of merit from their definitions (docs/conventions.md): ergotropy
 ``<H0> + 2 omega0`` of the pure state, ``P = zeta/t``, first-order coherence from
 the reduced states' purities (Eqs. 11-12), F3_max = sqrt(Tr T^T T).
 """

@@ -17,7 +17,7 @@ DOUBLE_TOLERANCE = 1e-12
 
 
 def _reference(quantity, p, time):
-    """Independent mpmath value from the expm state (definitions of CONVENTIONS.md)."""
+    """Independent mpmath value from the expm state (definitions of docs/conventions.md)."""
     mp_p = {k: mp.mpf(repr(float(v))) for k, v in p.items()}
     with mp.workdps(40):
         psi = mp_evolved_state(mp_p, mp.mpf(repr(float(time))), dps=50)

@@ -63,7 +63,7 @@ def test_plotted_data_matches_an_independent_reference(figures) -> None:
 
 
 def test_paper_parameters(figures) -> None:
-    """Parameter sets of CONVENTIONS.md ("The paper's figures")."""
+    """Parameter sets of docs/conventions.md ("The paper's figures")."""
     def sets(key):
         panel = next(p for f in figures.values() for p in f.panels if p.key == key)
         return [dict(v) for v in panel.params.values()]

@@ -5,7 +5,7 @@ Every expected value comes from a source independent of the code under test:
 * numpy: the 4x4 ``H_B`` and ``H = H_B + Omega (XI + IX)`` built here from Kronecker
   products of explicit Pauli matrices, ``eigh`` for the Gibbs state (weights relative to
   the ground energy) and for ``U(t)``, the figures of merit from their definitions
-  (CONVENTIONS.md, "Beyond the paper");
+  (docs/conventions.md, "Beyond the paper");
 * mpmath ``expm`` of the same matrices at 60 digits;
 * hand results (derivations in the comments).
 

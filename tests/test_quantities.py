@@ -209,7 +209,7 @@ def _qutip_figures(p, times):
         out["coherence"].append(np.sqrt(max(0.0, (q2[0] + q2[1]) / 2)))
         T = np.array([[qutip.expect(qutip.tensor(a, b), state) for b in sig] for a in sig])
         out["steering"].append(np.sqrt(np.sum(T**2)))
-        # The pure-state definition on QuTiP's amplitudes (CONVENTIONS.md); QuTiP's own
+        # The pure-state definition on QuTiP's amplitudes (docs/conventions.md); QuTiP's own
         # concurrence() is Wootters' mixed-state formula, whose square roots of the three
         # ~1e-16 eigenvalues of rho rho~ add ~1e-8 of noise for a pure state.
         a, b, c, d = state.full().reshape(4)

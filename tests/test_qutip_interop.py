@@ -35,7 +35,7 @@ def test_round_trip_is_exact_at_rational_values():
 
 def test_presets_and_sesolve_agree_with_the_closed_forms():
     """The exported Ising preset run through QuTiP's sesolve: <H0> + 2 omega0 is the
-    ergotropy from |dd> (CONVENTIONS.md), within QuTiP's own tolerance."""
+    ergotropy from |dd> (docs/conventions.md), within QuTiP's own tolerance."""
     values = {"Omega": 1.0, "J": 0.7, "D": 1.3, "omega0": 0.9}
     H, H0, psi0 = qb.Battery("ising").to_qutip(**values)
     t = np.linspace(0, 4, 41)

@@ -14,7 +14,7 @@ ISING = {"Omega": 1.0, "J": 0.8, "omega0": 1.0}
 
 def test_parallel_sweep_is_the_hand_formula():
     """J = D = 0: each cell is charged alone, zeta = 2 omega0 sin^2(Omega t) per cell,
-    4 omega0 sin^2(Omega t) for the two (CONVENTIONS.md)."""
+    4 omega0 sin^2(Omega t) for the two (docs/conventions.md)."""
     Omega, omega0, t = np.linspace(0.2, 2, 5), np.array([0.5, 1.0, 1.5]), np.linspace(0, 3, 7)
     result = qb.sweep("ergotropy", {"Omega": Omega, "t": t, "omega0": omega0},
                       model="parallel")

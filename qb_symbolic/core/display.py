@@ -2,7 +2,7 @@
 
 Jupyter shows an object's ``_repr_latex_()`` (a ``$...$`` string) in place of its repr;
 the batteries, eigensystems, states and figures of merit use these helpers so a notebook
-shows formulas (sigma^a_n is the Pauli matrix a on cell n, cell 1 first; CONVENTIONS.md).
+shows formulas (sigma^a_n is the Pauli matrix a on cell n, cell 1 first; docs/conventions.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Two-qubit Pauli operators, Pauli-string labels, kets and Pauli decompositions.
 
-Conventions (``CONVENTIONS.md``): basis ``|uu>, |ud>, |du>, |dd>`` with
+Conventions (``docs/conventions.md``): basis ``|uu>, |ud>, |du>, |dd>`` with
 ``|u> = (1, 0)``, ``sz|u> = +|u>``; cell 1 is the left Kronecker factor. A Pauli
 label is two upper-case letters from I, X, Y, Z, cell 1 first: ``"XY"`` is
 ``sx (x) sy``, ``"ZI"`` is ``sz`` on cell 1 (lower case is refused).

@@ -5,7 +5,7 @@ object (the Qsymm habit: the model is data), never a parameter name typed into c
 
 * ``hamiltonian``: the charging Hamiltonian H (4x4, Hermitian identically);
 * ``energy_operator``: H0, which only measures the stored energy (default
-  ``omega0 (sz1 + sz2)``, CONVENTIONS.md);
+  ``omega0 (sz1 + sz2)``, docs/conventions.md);
 * ``initial_state``: a normalised 4x1 ket (default ``|dd>``);
 * ``parameters``: its real symbols in a declared order (order of first appearance
   in the input, then H0's, then the state's), never taken from a set;

@@ -8,7 +8,7 @@ site i + 1); the site term uses one-letter labels (``"Omega*X"``); H0 defaults t
 ``J((1 + gamma) XX + (1 - gamma) YY + Delta ZZ) + D (XY - YX)`` on every bond and
 ``Omega X`` on every site, with the fixed values of :data:`qb_symbolic.MODELS`. The
 initial state is a basis label over ``u``/``d`` (default ``d...d``), site 1 leftmost
-(CONVENTIONS.md: site 1 is the leftmost factor, ``|u> = |0>`` first in the basis).
+(docs/conventions.md: site 1 is the leftmost factor, ``|u> = |0>`` first in the basis).
 """
 
 from __future__ import annotations

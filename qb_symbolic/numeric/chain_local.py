@@ -5,7 +5,7 @@ The sector states are scattered back onto the 2^N basis (``psi_s(t)``, site 1 th
 significant bit, bit 0 = up). Cell i's reduced state has ``rho_uu = sum |psi(u, rest)|^2``
 and ``rho_ud = sum psi(u, rest) psi(d, rest)^*``, Bloch vector ``r = (2 Re rho_ud,
 -2 Im rho_ud, 2 rho_uu - 1)``; with H0's site term ``h . sigma`` its local ergotropy is
-``h . r + |h| |r|`` (CONVENTIONS.md: ``omega (r_z + |r|)`` for ``omega sz``). The half-chain
+``h . r + |h| |r|`` (docs/conventions.md: ``omega (r_z + |r|)`` for ``omega sz``). The half-chain
 entropy is ``-sum_k s_k^2 log2 s_k^2`` over the singular values of ``psi`` reshaped to
 (first floor(N/2) sites) x (the rest), in bits.
 """

@@ -18,7 +18,7 @@ sector's dimension (the N = 12 ring: 12 ms instead of 20). Pure start:
 ``ergotropy = <H0> - E_min(H0)`` with ``E_min = -N |h|`` for the uniform site term
 ``h . sigma`` of H0; ``power = (zeta(t) - zeta(0))/t``, ``P(0) = zeta'(0)`` (the stored
 energy per time, :func:`qb_symbolic.numeric.user_numeric.stored_power`); per-cell values
-are totals divided by N (CONVENTIONS.md).
+are totals divided by N (docs/conventions.md).
 """
 
 from __future__ import annotations

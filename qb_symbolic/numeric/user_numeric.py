@@ -187,7 +187,7 @@ def stored_power(ergotropy, start, low, high, inv_t, lib):
     ``P(t) = (zeta(t) - zeta(0))/t = (Tr(rho(t) H0) - Tr(rho0 H0))/t`` (the passive energy
     is constant, so both forms agree), and at ``t = 0`` its limit ``d<H0>/dt(0)``. For the
     paper's start |dd>, the ground state of H0, ``zeta(0) = 0 = d zeta/dt(0)`` and this is
-    CONVENTIONS.md's ``P = zeta(t)/t``, ``P(0) = 0``; for a start that already holds
+    docs/conventions.md's ``P = zeta(t)/t``, ``P(0) = 0``; for a start that already holds
     ergotropy (``|ud>``, a Gibbs state of an interacting H for a local H0) ``zeta(t)/t``
     has no limit at ``t -> 0`` (it diverges as ``zeta(0)/t``), so the stored energy is what
     is divided. ``start``: ``(<H0>, d<H0>/dt)`` at t = 0, or None for ``zeta(0) = 0``.

@@ -2,7 +2,7 @@
 
 Each :class:`ClaimResult` quotes the paper, states a testable proposition,
 gives its status, a verdict that explains it, and the numbers behind it.
-Parameters are those of the paper's figures (CONVENTIONS.md):
+Parameters are those of the paper's figures (docs/conventions.md):
 ``J = Omega = omega0 = 1``, D and Delta in units of Omega.
 
 The status is one of :data:`STATUSES`, decided by :func:`decide` from the

@@ -3,7 +3,7 @@
 The scan grids and tolerances, the three statuses and :func:`decide`, the
 :class:`ClaimResult` record, and the small helpers the claim modules use to
 evaluate the closed forms on a time grid at ``Omega = omega0 = 1`` (the
-parameters of the paper's figures, CONVENTIONS.md).
+parameters of the paper's figures, docs/conventions.md).
 """
 
 from __future__ import annotations

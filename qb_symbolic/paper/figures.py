@@ -1,6 +1,6 @@
 """The paper's Figures 2-7, computed from the closed forms through :func:`evaluate`.
 
-Parameters follow CONVENTIONS.md ("The paper's figures"): ``J = Omega = 1`` and
+Parameters follow docs/conventions.md ("The paper's figures"): ``J = Omega = 1`` and
 ``omega0 = 1``, so the axes are ``Omega t``, ``zeta/omega0`` and
 ``P/(omega0 Omega)``; D and Delta are in units of Omega. Every figure function
 returns a :class:`FigureResult` whose panels hold the arrays that were plotted

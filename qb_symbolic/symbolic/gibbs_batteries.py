@@ -1,6 +1,6 @@
 """Thermal Heisenberg batteries: the setting of Ali et al., arXiv:2408.00133.
 
-The battery Hamiltonian (CONVENTIONS.md: KSEA and inhomogeneous fields)
+The battery Hamiltonian (docs/conventions.md: KSEA and inhomogeneous fields)
 
     ``H_B = (B + b) sz1 + (B - b) sz2 + Jx sx1 sx2 + Jy sy1 sy2 + Jz sz1 sz2
             + D (sx1 sy2 - sy1 sx2) + K (sx1 sy2 + sy1 sx2)``
@@ -17,7 +17,7 @@ field of Zhang, Song and Wang, ``Omega (sx1 + sx2)``, switched on at ``t = 0``, 
 state evolves under ``H_B + Omega (sx1 + sx2)``; ``Omega = 0`` keeps the static values.
 
 That paper's own text is not in this repository: the model follows the issue's
-description and CONVENTIONS.md; which Hamiltonian measures the energy there was not
+description and docs/conventions.md; which Hamiltonian measures the energy there was not
 checked against the paper (the local Zeeman part is the choice under which a Gibbs start
 has ergotropy at all).
 """

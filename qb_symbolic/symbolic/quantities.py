@@ -1,6 +1,6 @@
 """Figures of merit in closed form: ergotropy, power, coherence, steering, concurrence.
 
-Definitions (CONVENTIONS.md; paper Eqs. 6-12):
+Definitions (docs/conventions.md; paper Eqs. 6-12):
 
 * ergotropy ``zeta(rho) = Tr(rho H0) - min_U Tr(U rho U^dag H0)`` (Allahverdyan,
   Balian, Nieuwenhuizen, EPL 67, 565 (2004); the paper's Eq. 6 prints ``max``).
