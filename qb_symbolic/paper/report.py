@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.threads import limited_blas
 from ..numeric.charging import charging_time, max_power
 from .chain_figures import write_chain_figures
 from .claims import evaluate_claims, headline, markdown_table, write_claims
@@ -184,8 +185,15 @@ def _index(out: Path, entries, claims, rows, thermal_claims, chain_claims) -> Pa
 
 def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = print,
                gamma: float = DEFAULT_GAMMA) -> Path:
-    """Write everything into ``out``; returns the index file."""
-    out = Path(out)
+    """Write everything into ``out``; returns the index file.
+
+    Runs with the BLAS threads limited (:func:`qb_symbolic.core.threads.limited_blas`).
+    """
+    with limited_blas():
+        return _write_report(Path(out), progress, gamma)
+
+
+def _write_report(out: Path, progress: Callable[[str], None], gamma: float) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     steps = 7
