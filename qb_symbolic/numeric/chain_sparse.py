@@ -12,8 +12,7 @@ coefficient group, on one pattern per sector (the diagonal always in it), stored
 The sectors are stored as one block-diagonal matrix, since the series runs them on the
 same bounds: ``K ~ a t_max`` products for all sectors together
 (:mod:`qb_symbolic.numeric.chebyshev`), one call each. The open N = 12 chain's curve takes
-~0.045 s (scipy's CSR product, when installed; ~0.09 s with numpy's ELL product) instead
-of the Krylov path's ~0.45 s (benchmarks/chains.py, which also prints the floor: the
+~0.045 s (scipy's CSR product) instead of the Krylov path's ~0.45 s (benchmarks/chains.py, which also prints the floor: the
 products alone take ~28 ms there).
 """
 
@@ -26,6 +25,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 import sympy as sp
 
 from ..core.arrays import sorted_unique
@@ -110,47 +110,26 @@ class SparseSector:
                            self.diagonal, self.csr)
 
 
-def _scipy_sparse():
-    """``scipy.sparse`` if installed (the optional extra ``[chains]``), else None: its
-    compiled CSR product is ~3x faster than the numpy ELL one (53 vs 148 us for the open
-    N = 12 chain's 2080 x 2080 sector, 48512 entries)."""
-    try:
-        import scipy.sparse
-    except ImportError:
-        return None
-    return scipy.sparse
-
-
 class EllOperator:
     """A real symmetric or complex Hermitian sparse matrix in the layout of
     :class:`SparseSector` (the operator protocol of
-    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`)."""
+    :class:`qb_symbolic.numeric.chebyshev.DenseOperator`); products by scipy's compiled
+    CSR kernel (~3x numpy's ELL gather: 53 vs 148 us for the open N = 12 chain's
+    2080 x 2080 sector, 48512 entries)."""
 
     def __init__(self, index: np.ndarray, values: np.ndarray, diagonal: np.ndarray,
                  csr: tuple) -> None:
         self.index, self.values, self.diagonal, self.csr = index, values, diagonal, csr
         self.dim, self.dtype = index.shape[1], values.dtype
-        self._buffer = np.empty(index.shape, values.dtype)
         self._rows = np.arange(self.dim)
-        self._sparse = _scipy_sparse()
         self.apply = self._product(values)  # out = H x, as a function of (x, out)
 
     def _product(self, values: np.ndarray):
         """``(x, out) -> out = A x`` for the matrix with these ELL values."""
-        if self._sparse is not None:
-            positions, columns, pointers = self.csr
-            A = self._sparse.csr_matrix((values.reshape(-1)[positions], columns, pointers),
-                                        shape=(self.dim, self.dim))
-            return lambda x, out: np.copyto(out, A @ x)
-
-        def ell(x: np.ndarray, out: np.ndarray) -> None:
-            if np.iscomplexobj(x) and not np.iscomplexobj(values):  # a real H on a complex x
-                np.sum(values * x[self.index], axis=0, out=out)
-                return
-            np.multiply(values, x[self.index], out=self._buffer)
-            np.sum(self._buffer, axis=0, out=out)
-
-        return ell
+        positions, columns, pointers = self.csr
+        A = scipy.sparse.csr_matrix((values.reshape(-1)[positions], columns, pointers),
+                                    shape=(self.dim, self.dim))
+        return lambda x, out: np.copyto(out, A @ x)
 
     def shifted(self, b: float, scale: float):
         values = self.values * scale
