@@ -19,8 +19,9 @@ Each timing is the best of several repeats (QuTiP: one pass over all 1000 D, or
 ``--qutip-rows`` of them scaled up, which is said in the output). The machines
 are shared and noisy: read the ratios, not the seconds.
 
-Targets (issue): ours >= 500x faster than QuTiP, >= 25x faster than batched eigh,
-and within 2x of the single-cosine floor.
+Targets (issue): ours >= 500x faster than QuTiP, >= 20x faster than batched eigh
+(issue 23), and within 2x of the single-cosine floor; each ratio is printed with its
+target and PASS or FAIL.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ import numpy as np
 from qb_symbolic import evaluate
 
 N = 1000
+#: Targets of the Fig. 3(c) map (issue 23 set the eigh ratio to 20x).
+QUTIP_TARGET = 500
+EIGH_TARGET = 20
+COSINE_TARGET = 2
 
 
 def best_of(function, repeats: int) -> float:
@@ -94,6 +99,31 @@ def batched_eigh_grid(t, D):
     return 2 * (np.abs(c_uu) ** 2 - np.abs(c_dd) ** 2) + 2
 
 
+def preset_products_floor(points: int, times: int, repeats: int) -> float:
+    """Seconds for the preset map's last stage alone, on random factors of its shapes: one
+    real product ``(coarse x 8) @ (8 x fine)`` per parameter point, read from time-leading
+    tables as numeric/preset_grid.py builds them per group, clipped into ``[0, 4]`` and
+    written out. The rest of the map's time is the per-point closed-form work (roots,
+    weights, phasor tables) and the argument checks."""
+    from qb_symbolic.numeric.preset_grid import GROUP_ELEMENTS, coarse_count
+
+    coarse = coarse_count(times)
+    fine = -(-times // coarse)
+    per = max(1, GROUP_ELEMENTS // (coarse * fine))
+    rng = np.random.default_rng(1)
+    left, right = rng.random((coarse, per, 8)), rng.random((fine, per, 8))
+    buffer, out = np.empty((per, coarse, fine)), np.empty((points, times))
+
+    def products():
+        for lo in range(0, points, per):
+            n = min(per, points - lo)
+            block = np.matmul(left[:, :n].transpose(1, 0, 2), right[:, :n].transpose(1, 2, 0),
+                              out=buffer[:n])
+            np.clip(block.reshape(n, coarse * fine)[:, :times], 0.0, 4.0, out=out[lo:lo + n])
+
+    return best_of(products, repeats)
+
+
 def cosine_floor(t, D):
     return np.cos(D[:, None] * t[None, :])
 
@@ -131,6 +161,7 @@ def main(argv=None) -> int:
     t_eigh = best_of(lambda: batched_eigh(t, D), max(2, args.repeats // 2))
     t_eigh_grid = best_of(lambda: batched_eigh_grid(t, D), max(2, args.repeats // 2))
     t_cos = best_of(lambda: cosine_floor(t, D), args.repeats)
+    t_products = preset_products_floor(N, N, args.repeats)
     rows = max(1, min(N, args.qutip_rows))
     picked = np.linspace(0, N - 1, rows).round().astype(int)
     start = time.perf_counter()
@@ -144,6 +175,8 @@ def main(argv=None) -> int:
 
     print(f"Ising + DM ergotropy map, {N} x {N} (Omega t in [0, pi/2], D in [0, 10]), J = Omega = 1")
     print(f"  closed form (qb_symbolic.numeric.evaluate)   {t_ours * 1e3:10.2f} ms")
+    print(f"    of which the grid products alone   {t_products * 1e3:10.2f} ms   (floor: the rest is "
+          f"per-point numpy work; eigh / floor = {t_eigh / t_products:.0f})")
     print(f"  batched numpy eigh + phases          {t_eigh * 1e3:10.2f} ms   (max |diff| {eigh_error:.1e})")
     scaled = "" if rows == N else f", {rows} rows timed and scaled to {N}"
     print(f"  QuTiP sesolve per D                  {t_qutip * 1e3:10.0f} ms   "
@@ -153,10 +186,12 @@ def main(argv=None) -> int:
           f"max |diff| {eigh_grid_error:.1e}; not a target)")
     print()
     r_qutip, r_eigh, r_floor = t_qutip / t_ours, t_eigh / t_ours, t_ours / t_cos
-    print(f"  QuTiP / closed form   = {r_qutip:8.0f}   (target >= 500)")
-    print(f"  eigh / closed form    = {r_eigh:8.1f}   (target >= 25)")
-    print(f"  closed form / cos     = {r_floor:8.2f}   (target <= 2)")
-    ok = r_qutip >= 500 and r_eigh >= 25 and r_floor <= 2
+    checks = [r_qutip >= QUTIP_TARGET, r_eigh >= EIGH_TARGET, r_floor <= COSINE_TARGET]
+    verdict = ["PASS" if passed else "FAIL" for passed in checks]
+    print(f"  QuTiP / closed form   = {r_qutip:8.0f}   (target >= {QUTIP_TARGET})   {verdict[0]}")
+    print(f"  eigh / closed form    = {r_eigh:8.1f}   (target >= {EIGH_TARGET})   {verdict[1]}")
+    print(f"  closed form / cos     = {r_floor:8.2f}   (target <= {COSINE_TARGET})   {verdict[2]}")
+    ok = all(checks)
     print(f"  {'PASS' if ok else 'FAIL'}")
     user_ok = user_battery_section(args.repeats, args.qutip_rows)
     user_ok = cold_derivations() and user_ok

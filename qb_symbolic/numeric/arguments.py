@@ -48,9 +48,11 @@ def _checked(model: str, name: str, value: Any, precise: bool) -> Any:
         negative = any(v.is_negative for v in numbers_)
         nonpositive = any(v.is_positive is False for v in numbers_)
         zero = any(v.is_zero for v in numbers_)
-    else:
+    else:  # each reduction only where it can refuse (one pass per array, not three)
         array = real_array(name, value)
-        negative, nonpositive, zero = np.any(array < 0), np.any(array <= 0), np.any(array == 0)
+        zero = name in spec.nonzero and bool(np.any(array == 0))
+        negative = name == "Omega" and bool(np.any(array < 0))
+        nonpositive = name == "omega0" and bool(np.any(array <= 0))
     if name in spec.nonzero and zero:
         raise ValueError(f"model {model!r} needs {name} != 0 (got 0)")
     if name == "Omega" and negative:

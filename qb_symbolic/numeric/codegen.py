@@ -132,8 +132,8 @@ def physical_range(quantity: str, omega0: Any, inv_t: Any, sqrt3: Any = _SQRT3):
         return -2 * omega0, 2 * omega0
     if quantity == "ergotropy":
         return 0 * omega0, 4 * omega0
-    if quantity == "power":
-        return 0 * omega0, 4 * omega0 * inv_t
+    if quantity == "power":  # omega0 inv_t first: 4 omega0 may overflow, times 0 at t = 0
+        return 0 * omega0, 4 * (omega0 * inv_t)
     if quantity == "steering":
         return 1, sqrt3
     return 0, 1

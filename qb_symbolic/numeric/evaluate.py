@@ -18,7 +18,11 @@ chunks, and keeps the float path honest:
 * **Physical range.** Values within their error bound of the physical range of a
   quantity (``0 <= zeta <= 4 omega0``, ``0 <= C <= 1``, ...) are clipped into it;
   a value outside by more than its bound, or a non-finite value (a result beyond
-  double precision, e.g. ``omega0 = 1e308``), raises instead of being returned.
+  double precision, e.g. ``omega0 = 1e308``), raises instead of being returned. On a
+  uniform grid the energy and ergotropy are proven in range once per parameter point,
+  from the factors of the grid product, and clipped as they are written
+  (:mod:`qb_symbolic.numeric.preset_grid`); points without that proof are checked
+  value by value.
 """
 
 from __future__ import annotations
@@ -40,11 +44,11 @@ from .arguments import (
 )
 from .codegen import QUANTITIES, evaluators, physical_range
 from .precise import evaluate_point
+from .preset_grid import grid_values
 from .stages import (
     GRID_QUANTITIES,
     chunk_slices,
     fastest_rate,
-    grid_values,
     inverse_time,
     ordered_nodes,
     quantity_values,
@@ -57,8 +61,10 @@ from .stages import (
 
 #: Points per chunk of the numpy path (about 270 bytes each while in flight).
 CHUNK_POINTS = 1 << 18
-#: Points per chunk when every quantity takes the uniform-grid path (about 50 bytes
-#: each in flight: the factors are per parameter point, the products per output).
+#: Points per chunk when every quantity takes the uniform-grid path (about 8 bytes each
+#: in flight, the values themselves: factor tables and products go in cache-sized groups
+#: of parameter points, :mod:`qb_symbolic.numeric.preset_grid`). The Fig. 3(c) map
+#: (1e6 points) is one chunk, so its values are the answer, with no copy.
 GRID_CHUNK_POINTS = 1 << 21
 #: Largest phase max_k |nu_k t| (radians) the float path answers; its bound there
 #: is 1e-12 + 1e-14 * 1e9 = 1e-5 omega0 for zeta (measured errors are ~100x smaller).
@@ -85,13 +91,17 @@ def _error_bound(quantity: str, omega0, inv_t, phase) -> np.ndarray:
 
 
 def _finish(quantity: str, value: np.ndarray, omega0: np.ndarray, t: np.ndarray,
-            rate: np.ndarray, skip: np.ndarray | None) -> np.ndarray:
+            rate: np.ndarray, skip: np.ndarray | None, clipped: bool = False) -> np.ndarray:
     """``value`` clipped into the physical range, or a ValueError (module docstring).
 
     Points in ``skip`` (left to the mpmath fallback) are set to the range's low
-    end. The common case (one omega0, every value already in range) costs two
-    reductions; otherwise each point is checked against ``range +- bound``.
+    end. Values the grid path has already ``clipped`` (proven in range per parameter
+    point, :func:`grid_values`) are returned as they are. Otherwise the common case (one
+    omega0, every value already in range) costs two reductions, and else each point is
+    checked against ``range +- bound``.
     """
+    if clipped and skip is None:
+        return value
     if np.size(omega0) == 1 and quantity != "power":
         low, high = physical_range(quantity, float(np.reshape(omega0, -1)[0]), 0.0)
         if skip is not None:
@@ -119,38 +129,44 @@ def _finish(quantity: str, value: np.ndarray, omega0: np.ndarray, t: np.ndarray,
     return np.asarray(np.clip(value, low, high) + 0.0, dtype=float)  # + 0.0: no -0.0
 
 
-def _numpy_block(quantities, t: np.ndarray, params: dict, ev) -> tuple[dict, np.ndarray]:
+def _numpy_block(quantities, t: np.ndarray, params: dict, ev) -> tuple[dict, np.ndarray, set]:
     """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.numeric.stages`).
 
-    Returns the values and each parameter point's fastest rate ``max |nu_k|``.
+    Returns the values, each parameter point's fastest rate ``max |nu_k|`` and the
+    quantities the grid path has proven in range and clipped (:func:`grid_values`).
     """
     exponent = scale_exponents(params)
     scaled = rescaled(params, exponent)
     omega0 = params["omega0"]
-    out_shape = np.broadcast_shapes(exponent.shape, np.shape(omega0), t.shape)
+    points = np.broadcast_shapes(exponent.shape, np.shape(omega0))  # every parameter's
+    out_shape = np.broadcast_shapes(points, t.shape)
     results: dict[str, np.ndarray] = {}
+    proven: set[str] = set()
     step = uniform_step(t)
-    param_shape = exponent.shape
-    flat_params = len(param_shape) == 0 or param_shape[-1] == 1
+    flat_params = len(points) == 0 or points[-1] == 1
     grid = [q for q in quantities if q in GRID_QUANTITIES]
     nodes = ordered_nodes(ev, scaled)
     if grid and step is not None and flat_params and len(out_shape) >= 1:
-        drop = len(param_shape) == len(out_shape)  # the parameters' last axis is the time axis
-        squeeze = (lambda a: np.broadcast_to(a, param_shape)[..., 0]) if drop else (
-            lambda a: np.broadcast_to(a, param_shape))
-        grid_nodes = {k: squeeze(v) for k, v in nodes.items()}
+        # Without the parameters' last axis where it is the time axis (length 1).
+        shape = points[:-1] if len(points) == len(out_shape) else points
         t_line = t.reshape(-1, t.shape[-1])[0]
         for quantity in grid:
-            value = grid_values(ev, quantity, grid_nodes, squeeze(np.asarray(omega0, float)),
-                                squeeze(exponent), t_line, step)
+            limits = None  # the power's range depends on t: checked per value below
+            if quantity != "power":
+                low, high = physical_range(quantity, omega0, 0.0)
+                limits = (low, high, _error_bound(quantity, high - low, 0.0, 0.0))  # phase-free
+            value, clipped = grid_values(ev, quantity, nodes, omega0, exponent, t_line, step,
+                                         shape, limits)
             results[quantity] = value.reshape(out_shape) if value.size == math.prod(
                 out_shape) else np.broadcast_to(value, out_shape).copy()
+            if clipped:
+                proven.add(quantity)
     rest = [q for q in quantities if q not in results]
     if rest:
         stage = time_stage(ev, nodes, np.ldexp(t, exponent))
         for quantity in rest:
             results[quantity] = quantity_values(ev, quantity, omega0, inverse_time(t), stage)
-    return results, np.ldexp(fastest_rate(nodes), exponent)
+    return results, np.ldexp(fastest_rate(nodes), exponent), proven
 
 
 def _unresolved(rate: np.ndarray, t: np.ndarray, shape: tuple) -> np.ndarray | None:
@@ -178,7 +194,7 @@ def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
         for index in chunk_slices(out_shape, limit):
             block_t = take_block(t, index, ndim)
             block_p = {n: take_block(params[n], index, ndim) for n in PARAMETER_ORDER}
-            found, rate = _numpy_block(quantities, block_t, block_p, ev)
+            found, rate, proven = _numpy_block(quantities, block_t, block_p, ev)
             shape = np.broadcast_shapes(rate.shape, block_t.shape, block_p["omega0"].shape)
             skip = _unresolved(rate, block_t, shape)
             if skip is not None:
@@ -187,7 +203,7 @@ def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
                 value = found[q]
                 if value.shape != shape or not value.flags.writeable:
                     value = np.array(np.broadcast_to(value, shape), dtype=float)
-                value = _finish(q, value, block_p["omega0"], block_t, rate, skip)
+                value = _finish(q, value, block_p["omega0"], block_t, rate, skip, q in proven)
                 if single:
                     outputs[q] = value.reshape(out_shape)
                 else:
