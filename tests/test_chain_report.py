@@ -19,8 +19,10 @@ import pytest
 
 import qb_symbolic as qb
 from qb_symbolic.paper import chain_figures as cf
-from qb_symbolic.paper.claims import STATUSES
-from qb_symbolic.paper.claims_chains import evaluate_chain_claims, write_chain_claims
+from qb_symbolic.paper.claims import OUR_READING, STATUSES
+from qb_symbolic.paper.claims_chains import CONJECTURE
+from qb_symbolic.paper.families import CHAINS
+from qb_symbolic.paper.figures import save_figures
 
 # --------------------------------------------------------------------------
 # Brute-force reference
@@ -102,9 +104,9 @@ def single_cell() -> float:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("chains")
-    figures = cf.write_chain_figures(out / "figures")
-    claims = evaluate_chain_claims()
-    write_chain_claims(out, claims)
+    figures = save_figures(cf.CHAIN_FIGURES.values(), out / "figures")
+    claims = CHAINS.evaluate()
+    CHAINS.write(out, claims)
     return out, figures, {c.id: c for c in claims}
 
 
@@ -148,6 +150,12 @@ def test_statuses_and_verdicts(written) -> None:
     assert text.count("**Proposition.**") == 9 and "claims hold" in text
     assert "Exactly D-independent" in claims["chain-dm-xxz-ring"].verdict
     assert "no collective advantage" in claims["chain-advantage-xxz"].verdict
+    # The DM claims read the paper's conjecture (Sec. IV, quoted); the advantage's growth is ours.
+    assert {k: c.source for k, c in claims.items()} == {
+        k: CONJECTURE if k.startswith("chain-dm-") else OUR_READING for k in claims}
+    assert CONJECTURE.startswith("\u201cThus, we conjecture that the DM interaction") and "Sec. IV" in CONJECTURE
+    assert [c["source"] for c in saved] == [c.source for c in claims.values()]
+    assert text.count("**Source.** ") == 9
 
 
 def _close(a: float, b: float, rel: float = REL) -> bool:

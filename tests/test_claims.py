@@ -13,14 +13,29 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pytest
 import reference_numpy as ref
 
-from qb_symbolic.paper.claims import CLAIMS, GAMMA_SCAN, STATUSES, ClaimResult, decide, write_claims
+from qb_symbolic.paper.claims import (
+    CLAIMS,
+    GAMMA_SCAN,
+    OUR_READING,
+    STATUSES,
+    THERMAL_SUMMARY,
+    ClaimResult,
+    decide,
+    paper_quote,
+    write_claims,
+)
+from qb_symbolic.paper.claims_chains import CONJECTURE
+from qb_symbolic.paper.claims_common import misquoted, quoted_sentence
 from qb_symbolic.paper.figures import DEFAULT_GAMMA
 
+#: The paper's text (Zhang, Song, Wang 2024), beside the working tree; absent elsewhere.
+PAPER_TEXT = Path(__file__).resolve().parents[2] / "shared" / "paper" / "zhang-song-wang-2024-quantum-battery-dm.md"
 T_MIN = np.pi / 2
 GRID = np.linspace(0, T_MIN, 3001)
 ISING = {"J": 1.0, "gamma": 1.0, "Delta": 0.0}
@@ -78,6 +93,39 @@ def test_claims_files_carry_the_status(report, tmp_path) -> None:
     for c in results:
         assert f"| `{c.id}` | {c.figure} | {c.proposition} | {c.status} | **" in text
     assert text.count("**Status.** ") == len(results)
+
+
+def test_every_claim_carries_its_source(report, tmp_path) -> None:
+    # Each of the paper's claims reads one sentence of it: quoted, with its section.
+    for claim in report.values():
+        assert quoted_sentence(claim.source), (claim.id, claim.source)
+        assert claim.source.endswith(")") and "(arXiv:2406.16047, Sec. III " in claim.source
+    md, js = write_claims(tmp_path, list(report.values()))
+    assert [r["source"] for r in json.loads(js.read_text())] == [c.source for c in report.values()]
+    text = md.read_text()
+    assert "| status | verdict | source |" in text
+    assert text.count("**Source.** \u201c") == len(report)
+    for claim in report.values():
+        assert f"| {claim.source} |" in text
+    # No claim without a source, and no source of another kind.
+    with pytest.raises(ValueError, match="source"):
+        ClaimResult("x", "Fig. 0", "quote", "proposition", "holds", "holds")
+    with pytest.raises(ValueError, match="source"):
+        ClaimResult("x", "Fig. 0", "quote", "proposition", "holds", "holds", source="the paper")
+    for source in (OUR_READING, THERMAL_SUMMARY, paper_quote("words", "Sec. I")):
+        assert ClaimResult("x", "Fig. 0", "quote", "proposition", "holds", "holds", source=source)
+
+
+def test_quoted_sources_are_the_papers_words(report) -> None:
+    if not PAPER_TEXT.exists():
+        pytest.skip(f"the paper's text is not at {PAPER_TEXT}")
+    text = PAPER_TEXT.read_text()
+    sources = [c.source for c in report.values()] + [CONJECTURE]
+    assert misquoted(sources, text) == []
+    # The check does find a sentence the paper does not have, and words out of order.
+    wrong = [paper_quote("the DM interaction lowers the power of QBs", "Sec. IV"),
+             paper_quote("the powers between them are different ... Notably, although", "Sec. III A")]
+    assert misquoted(wrong, text) == wrong
 
 
 def test_claim_fig2_same_peak(report) -> None:

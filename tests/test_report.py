@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 
 import matplotlib.image as mpimg
+from toolchains import required
 
 from qb_symbolic.cli import main
-from qb_symbolic.paper.claims import STATUSES, ClaimResult, count_statuses, headline
+from qb_symbolic.paper.claims import OUR_READING, STATUSES, ClaimResult, count_statuses, headline
 from qb_symbolic.paper.report import listed_files
 
 #: The claims step's headline: each status counted apart.
@@ -38,10 +40,16 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
         image = mpimg.imread(folder / "figures" / f"{fig}.png")
         assert image.shape[0] > 300 and image.shape[1] > 400
     assert {"claims.md", "claims.json", "summary.md", "summary.json",
-            "formulas/qb_symbolic_formulas.tex", "formulas/qb_symbolic_formulas.pdf"} <= names
+            "formulas/qb_symbolic_formulas.tex"} <= names
+    pdf = "formulas/qb_symbolic_formulas.pdf"
+    if shutil.which("pdflatex") or required():  # CI installs pdflatex: the PDF must be there
+        assert pdf in names
+    else:  # a newcomer's machine: the report says why there is no PDF and lists none
+        assert pdf not in names and "pdflatex not found" in out
 
     claims = json.loads((folder / "claims.json").read_text())
     assert {c["id"] for c in claims} >= {"fig2-power", "fig3-power-grows", "fig5-coherence-steering"}
+    _check_sources(folder)
     # The headline counts each status apart, in the progress line and in the index,
     # and the counts are those of claims.json and add up to the number of claims.
     statuses = Counter(c["status"] for c in claims)
@@ -64,6 +72,21 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     # Hand: P_par = 4 sin^2(x)/x is largest where tan x = 2x, x = 1.16556..., P = 2.89845...
     assert abs(parallel["t_P_max"] - 1.1655611852072113) < 1e-9
     assert abs(parallel["P_max"] - 4 * 0.844578868322582 / 1.1655611852072113) < 1e-9
+
+
+def _check_sources(folder) -> None:
+    """Every claim's source is in its JSON, its Markdown file and the index's table."""
+    index = (folder / "index.md").read_text()
+    assert index.count("| status | verdict | source |") == 3  # the paper, the thermal battery, the chains
+    for stem in ("claims", "thermal_claims", "chain_claims"):
+        records = json.loads((folder / f"{stem}.json").read_text())
+        text = (folder / f"{stem}.md").read_text()
+        for record in records:
+            assert record["source"] and f"| {record['source']} |" in index, record["id"]
+            assert f"**Source.** {record['source']}" in text
+    thermal = json.loads((folder / "thermal_claims.json").read_text())
+    assert {r["source"] for r in thermal} == {
+        "summary of arXiv:2408.00133 in an issue (the paper's text was not available)"}
 
 
 def _check_thermal_part(folder, names: set[str], out: str) -> None:
@@ -94,7 +117,7 @@ def _check_chain_part(folder, names: set[str], out: str) -> None:
     section = index.split("## Chains: the DM conjecture for N cells", 1)[1]
     found = HEADLINE.search(section)
     assert found and tuple(map(int, found.groups())) == expected and len(chains) == 9
-    assert "## Thermal battery" not in section  # the chains' section comes last
+    assert "## Thermal battery" not in section  # the chains' section comes after the thermal one
     (line,) = [line for line in out.splitlines() if line.strip().startswith("chains:")]
     assert found.group(0) in line and found.group(0) in (folder / "chain_claims.md").read_text()
     assert "[5/7] chains: the paper's conjecture for N cells" in out
@@ -113,7 +136,7 @@ def test_figure_and_claim_commands(tmp_path, capsys) -> None:
 
 
 def _claim(status: str) -> ClaimResult:
-    return ClaimResult("x", "Fig. 0", "quote", "proposition", f"{status}: numbers", status)
+    return ClaimResult("x", "Fig. 0", "quote", "proposition", f"{status}: numbers", status, source=OUR_READING)
 
 
 def test_headline_counts_each_status_apart() -> None:

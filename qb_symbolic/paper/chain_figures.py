@@ -41,7 +41,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from matplotlib import colormaps
@@ -50,7 +49,7 @@ from matplotlib.figure import Figure
 from ..model.chain import ChainBattery, chain
 from ..numeric.chain_charging import POINTS_PER_PERIOD
 from ..numeric.chain_numeric import PointSpectrum, point_spectrum
-from .figures import DEFAULT_GAMMA, FigureResult, Panel, save_figures
+from .figures import DEFAULT_GAMMA, FigureResult, Panel
 
 #: Fixed parameters of each model (besides J = Omega = omega0 = 1).
 CHAIN_MODELS: dict[str, dict[str, float]] = {
@@ -331,22 +330,6 @@ CHAIN_FIGURES = {"chain_power": chain_power, "chain_advantage": chain_advantage,
                  "chain_time": chain_time, "chain_ergotropy": chain_ergotropy}
 
 
-def write_chain_figures(out: Path | str) -> list[FigureResult]:
-    """Build and save every chain figure (``chain_*.png`` and ``.pdf``) in ``out``.
-
-    Parameters
-    ----------
-    out : Path or str
-        Output folder (created if needed).
-
-    Returns
-    -------
-    list of FigureResult
-        One per figure, its ``files`` the PNG and the PDF written.
-    """
-    return save_figures(CHAIN_FIGURES.values(), out)
-
-
 __all__ = ["ADVANTAGE_D", "BOUNDARIES", "CHAIN_FIGURES", "CHAIN_MODELS", "D_SCAN", "SIZES", "UNITS",
            "WINDOW", "ChainScan", "Peak", "chain_advantage", "chain_battery", "chain_ergotropy",
-           "chain_power", "chain_scan", "chain_time", "largest", "point_spectral", "write_chain_figures"]
+           "chain_power", "chain_scan", "chain_time", "largest", "point_spectral"]

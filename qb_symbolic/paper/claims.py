@@ -1,7 +1,11 @@
 """The paper's statements as precise propositions, decided from the closed forms.
 
 Each :class:`ClaimResult` quotes the paper, states a testable proposition,
-gives its status, a verdict that explains it, and the numbers behind it.
+gives its status, a verdict that explains it, the numbers behind it, and its source:
+the paper's sentence it reads (:func:`paper_quote`, with its section). This module is
+the registry of the paper's claims (:data:`CLAIMS`); the family they form in the
+report, and its writer, are :data:`qb_symbolic.paper.families.PAPER` and
+:mod:`qb_symbolic.paper.claim_writer`.
 Parameters are those of the paper's figures (docs/conventions.md):
 ``J = Omega = omega0 = 1``, D and Delta in units of Omega.
 
@@ -29,22 +33,25 @@ that decide the verdicts, which are printed).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
+
+from .claim_writer import count_statuses, headline, markdown_table
 
 # The claims live in modules by model; everything is importable from here.
 from .claims_common import (
     D_SCAN,
     GAMMA_SCAN,
     GRID_POINTS,
+    OUR_READING,
     STATUSES,
     T_MIN,
+    THERMAL_SUMMARY,
     TIE,
     ClaimResult,
     Status,
     decide,
+    paper_quote,
 )
 from .claims_ising import (
     fig2_power,
@@ -69,14 +76,15 @@ __all__ = [
     "D_SCAN",
     "GAMMA_SCAN",
     "GRID_POINTS",
+    "OUR_READING",
     "STATUSES",
+    "THERMAL_SUMMARY",
     "TIE",
     "T_MIN",
     "ClaimResult",
     "Status",
     "count_statuses",
     "decide",
-    "evaluate_claims",
     "fig2_power",
     "fig2_same_ergotropy",
     "fig2_same_peak",
@@ -93,6 +101,7 @@ __all__ = [
     "fig7_xyz",
     "headline",
     "markdown_table",
+    "paper_quote",
     "write_claims",
     "xyz_fig6_holds",
     "xyz_fig7_holds",
@@ -118,117 +127,23 @@ CLAIMS: dict[str, Callable[[], ClaimResult]] = {
 }
 
 
-def evaluate_claims() -> list[ClaimResult]:
-    """Decide every claim (a few seconds)."""
-    return [build() for build in CLAIMS.values()]
-
-
-def count_statuses(results: Iterable[ClaimResult]) -> dict[Status, int]:
-    """How many claims have each status.
-
-    Parameters
-    ----------
-    results : iterable of ClaimResult
-        Decided claims, e.g. from :func:`evaluate_claims`.
-
-    Returns
-    -------
-    dict
-        ``{status: count}`` for every status of :data:`STATUSES` (zeros
-        included), in that order; the counts add up to the number of claims.
-    """
-    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-    for r in results:
-        counts[r.status] += 1
-    return counts
-
-
-def headline(results: Iterable[ClaimResult]) -> str:
-    """One sentence counting the claims of each status.
-
-    Parameters
-    ----------
-    results : iterable of ClaimResult
-        Decided claims, e.g. from :func:`evaluate_claims`.
-
-    Returns
-    -------
-    str
-        E.g. ``"9 of 14 claims hold as stated, 3 hold only for a range or in
-        part, 2 fail"``.
-    """
-    counts = count_statuses(results)
-    total = sum(counts.values())
-    held, conditional, failed = (counts[s] for s in STATUSES)
-
-    def verb(n: int, one: str, many: str) -> str:
-        return one if n == 1 else many
-
-    return (f"{held} of {total} {verb(total, 'claim', 'claims')} {verb(held, 'holds', 'hold')} as stated, "
-            f"{conditional} {verb(conditional, 'holds', 'hold')} only for a range or in part, "
-            f"{failed} {verb(failed, 'fails', 'fail')}")
-
-
-def markdown_table(results: list[ClaimResult]) -> str:
-    """The claims as a Markdown table.
-
-    Parameters
-    ----------
-    results : list of ClaimResult
-        Decided claims, e.g. from :func:`evaluate_claims`.
-
-    Returns
-    -------
-    str
-        Columns claim, figure, proposition, status, verdict (the verdict's
-        opening, up to its first colon, in bold).
-    """
-    lines = ["| claim | figure | proposition | status | verdict |", "|---|---|---|---|---|"]
-    for r in results:
-        cell = r.verdict.replace("|", "\\|")
-        head, _, rest = cell.partition(":")
-        lines.append(f"| `{r.id}` | {r.figure} | {r.proposition} | {r.status} "
-                     f"| **{head}**{':' if rest else ''}{rest} |")
-    return "\n".join(lines)
-
-
 def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:
-    """Write ``claims.md`` and ``claims.json``.
+    """Write ``claims.md`` and ``claims.json`` (``qb-symbolic claims``).
 
     Parameters
     ----------
     out : Path or str
         Output folder (created if needed).
     results : list of ClaimResult, optional
-        Decided claims; :func:`evaluate_claims` by default.
+        Decided claims; every claim of :data:`CLAIMS` by default.
 
     Returns
     -------
     tuple of Path
-        The paths of ``claims.md`` and ``claims.json``. Each JSON record has
-        the fields of :class:`ClaimResult`, ``status`` among them.
+        The paths of ``claims.md`` and ``claims.json``
+        (:meth:`qb_symbolic.paper.claim_writer.ClaimFamily.write`).
     """
-    results = evaluate_claims() if results is None else results
-    intro = ("Zhang, Song, Wang, arXiv:2406.16047. Parameters of the paper's figures: J = Omega = "
-             "omega0 = 1, D and Delta in units of Omega; t_min = pi/(2 Omega). Each statement is "
-             "quoted, made precise, and decided by `qb_symbolic.claims`; `claims.json` has every "
-             "number. A claim holds conditionally when it is true only for a parameter range the "
-             "paper does not state, or only in part.")
-    return write_claim_files(out, "claims", "The paper's claims, checked from the closed forms",
-                             intro, results)
+    # Imported here: the registry of families imports this module for CLAIMS.
+    from .families import PAPER
 
-
-def write_claim_files(out: Path | str, stem: str, title: str, intro: str,
-                      results: list[ClaimResult]) -> tuple[Path, Path]:
-    """Write ``<stem>.md`` (title, intro, headline, table, one section per claim) and
-    ``<stem>.json`` (every field of every :class:`ClaimResult`) into ``out``."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    body = [f"# {title}", "", intro, "", f"{headline(results)}.", "", markdown_table(results), ""]
-    for r in results:
-        body += [f"## `{r.id}` ({r.figure})", "", f"> {r.paper}", "", f"**Proposition.** {r.proposition}", "",
-                 f"**Status.** {r.status}", "", f"**Verdict.** {r.verdict}", ""]
-    md, js = out / f"{stem}.md", out / f"{stem}.json"
-    md.write_text("\n".join(body))
-    js.write_text(json.dumps([asdict(r) for r in results], indent=1))
-    return md, js
+    return PAPER.write(out, results)

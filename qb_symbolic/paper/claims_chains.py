@@ -8,10 +8,11 @@ Delta = 2.5, D in [0, 3] step 0.25, window Omega t in [0, pi/2], rings and open 
 N = 2..12), with the statuses and verdicts of :mod:`qb_symbolic.paper.claims`:
 
 * ``chain-dm-<model>-<boundary>``: for every N >= 3 and D > 0 scanned, the per-cell largest
-  power exceeds its D = 0 value (by more than 1e-9). One case per (N, D).
+  power exceeds its D = 0 value (by more than 1e-9). One case per (N, D). Source: the
+  conjecture's sentence (:data:`CONJECTURE`).
 * ``chain-advantage-<model>``: the collective advantage ``P_N / (N P_1)`` (P_1 the single
   cell's largest power, ``max 2 sin^2(t)/t``) grows with N. One case per boundary, D in
-  {0, 1, 2, 3} and step N -> N + 1.
+  {0, 1, 2, 3} and step N -> N + 1. Source: our reading (the paper's text does not say it).
 
 Two exact facts explain the rings (and are checked on the scan, numbers
 ``D_independent_N``): (i) from ``|d...d>`` a ring stays in the translation-invariant
@@ -29,15 +30,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
 from .chain_figures import ADVANTAGE_D, CHAIN_MODELS, SIZES, WINDOW, chain_scan
-from .claims import write_claim_files
-from .claims_common import TIE, ClaimResult, _r, decide
+from .claim_writer import evaluate_all
+from .claims_common import OUR_READING, TIE, ClaimResult, _r, decide, paper_quote, verdict
 
 _SOURCE = "conjecture, N > 2 cells"
+#: The paper's conjecture (Sec. IV), which the chain-dm claims read.
+CONJECTURE = paper_quote(
+    r"Thus, we conjecture that the DM interaction can further enhance the battery performance as "
+    r"the number of cells increases ...", "Sec. IV")
 _NAMES = {"ising": "Ising", "xxz": "XXZ (Delta = 2)", "xyz": "XYZ (gamma = -0.2, Delta = 2.5)"}
 _RING_SECTOR = ("on a ring the state stays translation invariant; the DM term is odd under the "
                 "reflection R and the rest of H even, and for N <= 5 there is no R-odd "
@@ -152,19 +156,13 @@ def _dm_summary(model: str, boundary: str, per_N: dict, numbers: dict) -> str:
 
 
 def dm_raises(model: str, boundary: str) -> ClaimResult:
-    """"DM raises the per-cell power for N > 2" for one model and boundary.
-
-    Parameters
-    ----------
-    model : str
-        ``"ising"``, ``"xxz"`` or ``"xyz"``.
-    boundary : str
-        ``"open"`` or ``"ring"``.
+    """"DM raises the per-cell power for N > 2" for one model and boundary (as in :func:`dm_table`).
 
     Returns
     -------
     ClaimResult
-        Decided over the cases (N >= 3, D > 0 scanned); numbers per N in ``numbers["per_N"]``.
+        Decided over the cases (N >= 3, D > 0 scanned); the numbers per N of :func:`dm_table`
+        in ``numbers["per_N"]``; its source is the paper's conjecture (:data:`CONJECTURE`).
     """
     scan = chain_scan()
     p, sizes, D = scan.power[(model, boundary)], list(SIZES[boundary]), [float(d) for d in scan.D]
@@ -185,8 +183,6 @@ def dm_raises(model: str, boundary: str) -> ClaimResult:
     }
     numbers["never_raised_N"] = [int(N) for N in numbers["never_raised_N"]]
     status = decide(raised.ravel().tolist())
-    summary = _dm_summary(model, boundary, per_N, numbers)
-    opening = {"holds": "holds", "holds-conditionally": "holds only for some N and D", "fails": "fails"}
     kind = "rings" if boundary == "ring" else "open chains"
     return ClaimResult(
         f"chain-dm-{model}-{boundary}", f"{_SOURCE}, {_NAMES[model]}, {kind}",
@@ -194,7 +190,8 @@ def dm_raises(model: str, boundary: str) -> ClaimResult:
         f"{_NAMES[model]} {kind}, J = Omega = omega0 = 1, every cell starting down: for every N = 3..{sizes[-1]} "
         "and every D in (0, 3] (step 0.25) the per-cell largest power in Omega t in [0, pi/2] exceeds "
         "its D = 0 value by more than 1e-9. One case per (N, D).",
-        f"{opening[status]}: {summary}", status, numbers)
+        verdict(status, _dm_summary(model, boundary, per_N, numbers), "holds only for some N and D"),
+        status, numbers, source=CONJECTURE)
 
 
 def _advantage_groups(model: str) -> tuple[dict, list[bool]]:
@@ -263,7 +260,6 @@ def collective_advantage(model: str) -> ClaimResult:
         summary += (" The Ising ring's per-cell power is the same for every N >= 3 (at D = 0 the X "
                     "terms commute and each cell's energy involves only its two neighbours; DM does "
                     "not act on a ring): its advantage is flat after N = 3")
-    opening = {"holds": "holds", "holds-conditionally": "holds only in part", "fails": "fails"}
     return ClaimResult(
         f"chain-advantage-{model}", f"{_SOURCE}, {_NAMES[model]}",
         "collective charging of N cells gains over parallel charging as N grows",
@@ -271,10 +267,13 @@ def collective_advantage(model: str) -> ClaimResult:
         f"power in Omega t in [0, pi/2]; P_1 = max 2 sin^2(t)/t = {p1:.6f}) rises by more than 1e-9 "
         "at every step N -> N + 1, open chains and rings N = 2..12, D = 0, 1, 2, 3. One "
         "case per boundary, D and step.",
-        f"{opening[status]}: {summary}", status,
+        verdict(status, summary), status,
         {"model": model, "P_1": _r(p1, 12), "cases": len(cases), "cases_true": int(sum(cases)),
          "parallel_chain_P_over_N_minus_P_1": float(f"{max(abs(v - p1) for v in parallel.values()):.1e}"),
-         "groups": groups})
+         "groups": groups},
+        # The paper conjectures that DM helps as N grows; that collective charging itself gains
+        # over parallel charging with N is not in its text.
+        source=OUR_READING)
 
 
 #: Every chain claim, in the order of the report.
@@ -285,42 +284,10 @@ CHAIN_CLAIMS: dict[str, Callable[[], ClaimResult]] = {
 
 
 def evaluate_chain_claims() -> list[ClaimResult]:
-    """Decide every chain claim (the scan, ~15-20 s, is done once per process).
-
-    Returns
-    -------
-    list of ClaimResult
-        In the order of :data:`CHAIN_CLAIMS`.
-    """
-    return [build() for build in CHAIN_CLAIMS.values()]
+    """Decide every chain claim (the scan, ~15-20 s, is done once per process), in the order of
+    :data:`CHAIN_CLAIMS`; the report's family is :data:`qb_symbolic.paper.families.CHAINS`."""
+    return evaluate_all(CHAIN_CLAIMS)
 
 
-def write_chain_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:
-    """Write ``chain_claims.md`` and ``chain_claims.json`` (as :func:`qb_symbolic.paper.claims.write_claims`).
-
-    Parameters
-    ----------
-    out : Path or str
-        Output folder (created if needed).
-    results : list of ClaimResult, optional
-        Decided claims; :func:`evaluate_chain_claims` by default.
-
-    Returns
-    -------
-    tuple of Path
-        The paths of the Markdown and the JSON file.
-    """
-    results = evaluate_chain_claims() if results is None else results
-    intro = ("The paper's bond J((1 + gamma) XX + (1 - gamma) YY + Delta ZZ) + D (XY - YX) on every bond "
-             "of an open chain or a ring, Omega X on every site, H0 = omega0 sum sz_i, start |d...d>; "
-             "J = Omega = omega0 = 1; Ising, XXZ (Delta = 2), XYZ (gamma = -0.2, Delta = 2.5); D in "
-             "[0, 3] step 0.25; largest power and ergotropy in Omega t in [0, pi/2]; rings and "
-             "open chains N = 2..12. Figures: figures/chain_*. The paper's text is not in this repository: the "
-             "statement is its conjecture as summarised in issue 13, made precise here. "
-             "`chain_claims.json` has every number.")
-    title = "The DM conjecture for N cells (Zhang, Song, Wang, arXiv:2406.16047), checked"
-    return write_claim_files(out, "chain_claims", title, intro, results)
-
-
-__all__ = ["CHAIN_CLAIMS", "collective_advantage", "dm_raises", "dm_table", "evaluate_chain_claims",
-           "single_cell_power", "write_chain_claims"]
+__all__ = ["CHAIN_CLAIMS", "CONJECTURE", "collective_advantage", "dm_raises", "dm_table", "evaluate_chain_claims",
+           "single_cell_power"]

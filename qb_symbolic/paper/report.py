@@ -6,7 +6,7 @@
   (when pdflatex is installed);
 * ``figures/``: Figs. 2, 3(a,b), 3(c), 4, 5, 6, 7 as PNG and PDF;
 * ``claims.md``, ``claims.json``: the paper's statements, decided (each one
-  holds, holds only for a range or in part, or fails);
+  holds, holds only for a range or in part, or fails), each with its source;
 * ``summary.md``, ``summary.json``: t_min, the largest ergotropy and the largest
   power of every parameter set of the paper's figures;
 * ``figures/thermal_*``, ``thermal_claims.md``, ``thermal_claims.json``: the thermal
@@ -15,11 +15,14 @@
 * ``figures/chain_*``, ``chain_claims.md``, ``chain_claims.json``: the paper's conjecture
   that DM helps charging more than two cells, decided on chains of N cells (open and
   rings; :mod:`qb_symbolic.paper.chain_figures`, :mod:`qb_symbolic.paper.claims_chains`);
-* ``index.md``: what each file is, the claims (with the count of each status),
-  the summary, the thermal battery's claims and the chains' claims.
+* ``index.md``: what each file is, then one section per step that has one, in the
+  order of the steps: the paper's claims, the thermal battery's and the chains' (each
+  with the count of each status and a table with every claim's source), the summary.
 
-It prints one progress line per step; the claims step prints
-:func:`qb_symbolic.paper.claims.headline`.
+Its steps are declared once, in :data:`STEPS` (formulas, figures, one step per claim
+family of :data:`qb_symbolic.paper.families.FAMILIES`, summary, index), and run in one
+loop that prints one progress line per step and one when it is done; a family's step
+prints its :func:`~qb_symbolic.paper.claim_writer.headline`.
 """
 
 from __future__ import annotations
@@ -27,18 +30,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.threads import limited_blas
 from ..numeric.charging import charging_time, max_power
-from .chain_figures import write_chain_figures
-from .claims import evaluate_claims, headline, markdown_table, write_claims
-from .claims_chains import evaluate_chain_claims, write_chain_claims
-from .claims_common import ClaimResult
-from .claims_thermal import evaluate_thermal_claims, write_thermal_claims
-from .figures import DEFAULT_GAMMA, write_figures
+from .claim_writer import ClaimFamily, headline
+from .families import FAMILIES
+from .figures import DEFAULT_GAMMA, save_figures, write_figures
 from .formulas import MASTER, write_document
-from .thermal_figures import write_thermal_figures
 
 #: Default output folder of ``qb-symbolic report``.
 DEFAULT_OUT = "qb_report"
@@ -97,147 +97,145 @@ def _summary_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _thermal_step(out: Path) -> tuple[list[tuple[str, str]], list[ClaimResult]]:
-    """Thermal figures into ``out/figures`` and the thermal claims; returns index entries and claims."""
-    entries = []
-    for figure in write_thermal_figures(out / "figures"):
-        entries += [(f"figures/{path.name}", figure.caption) for path in figure.files]
-    claims = evaluate_thermal_claims()
-    write_thermal_claims(out, claims)
-    entries += [("thermal_claims.md", "the thermal battery's statements (Ali et al. setting), decided"),
-                ("thermal_claims.json", "the same, machine-readable")]
-    return entries, claims
+@dataclass
+class Report:
+    """What the steps share: the folder, gamma, and what they wrote so far.
+
+    Attributes
+    ----------
+    out : Path
+        The report's folder.
+    gamma : float
+        gamma of the XYZ Figs. 6 and 7 and of their summary rows.
+    entries : list of tuple
+        ``(file, what it is)`` for the index, in the order written.
+    sections : list of str
+        The index's lines after its list of files, in the order written.
+    """
+
+    out: Path
+    gamma: float
+    entries: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
 
 
-def _thermal_section(claims: list[ClaimResult]) -> list[str]:
-    """The index's section on the thermal battery."""
-    return ["", "## Thermal battery (arXiv:2408.00133 setting)", "",
-            ("The Gibbs state of the Heisenberg battery H_B (XX, XY, XXZ, XYZ exchange, fields B + b and "
-             "B - b, DM strength D, KSEA strength K) at temperature T, its energy measured by the Zeeman "
-             "part H0; static values at t = 0 against T, D and K, and charging by Omega (sx1 + sx2) "
-             "(figures/thermal_*, thermal_claims.md)."), "",
-            f"{headline(claims)}.", "", markdown_table(claims)]
+@dataclass(frozen=True)
+class Step:
+    """One step of the report: its progress line and what it does.
+
+    ``run(report)`` writes its files, adds to ``report.entries`` and ``report.sections``,
+    and returns the step's closing line.
+    """
+
+    title: str
+    run: Callable[[Report], str]
 
 
-def _chain_step(out: Path) -> tuple[list[tuple[str, str]], list[ClaimResult]]:
-    """Chain figures into ``out/figures`` and the chain claims; returns index entries and claims."""
-    entries = []
-    for figure in write_chain_figures(out / "figures"):
-        entries += [(f"figures/{path.name}", figure.caption) for path in figure.files]
-    claims = evaluate_chain_claims()
-    write_chain_claims(out, claims)
-    entries += [("chain_claims.md", "the DM conjecture for N cells (open chains and rings), decided"),
-                ("chain_claims.json", "the same, machine-readable")]
-    return entries, claims
-
-
-def _chain_section(claims: list[ClaimResult]) -> list[str]:
-    """The index's section on chains of N cells."""
-    return ["", "## Chains: the DM conjecture for N cells", "",
-            ("The paper conjectures that the DM interaction helps charging batteries of more than two "
-             "cells. Its bond term on every bond of an open chain or a ring (N = 2..12), "
-             "Omega X on every site, start |d...d>, J = Omega = omega0 = 1; Ising, XXZ (Delta = 2) and "
-             "XYZ (gamma = -0.2, Delta = 2.5), D in [0, 3]; largest power and ergotropy in Omega t in "
-             "[0, pi/2] (figures/chain_*, chain_claims.md)."), "",
-            f"{headline(claims)}.", "", markdown_table(claims)]
-
-
-def _formulas_step(out: Path) -> tuple[list[tuple[str, str]], str]:
-    tex, compiled = write_document(out / "formulas")
-    entries = [(f"formulas/{MASTER}.tex", "every closed form, LaTeX (inputs the fragments beside it)")]
-    for fragment in sorted((out / "formulas").glob("*.tex")):
-        if fragment.stem != MASTER:
-            entries.append((f"formulas/{fragment.name}", f"LaTeX fragment '{fragment.stem}' (one derivation)"))
+def _formulas(report: Report) -> str:
+    out = report.out / "formulas"
+    tex, compiled = write_document(out)
+    report.entries.append((f"formulas/{MASTER}.tex", "every closed form, LaTeX (inputs the fragments beside it)"))
+    report.entries += [(f"formulas/{fragment.name}", f"LaTeX fragment '{fragment.stem}' (one derivation)")
+                       for fragment in sorted(out.glob("*.tex")) if fragment.stem != MASTER]
     if compiled.pdf is None:
-        return entries, f"wrote {tex} (pdflatex not found: no PDF)"
-    entries.append((f"formulas/{MASTER}.pdf", "the compiled formulas document"))
-    return entries, f"wrote {tex} and the PDF"
+        return f"wrote {tex} (pdflatex not found: no PDF)"
+    report.entries.append((f"formulas/{MASTER}.pdf", "the compiled formulas document"))
+    return f"wrote {tex} and the PDF"
 
 
-def _figures_step(out: Path, gamma: float) -> tuple[list[tuple[str, str]], str]:
-    figures = write_figures(out / "figures", gamma=gamma)
-    entries = [(f"figures/{path.name}", figure.caption) for figure in figures for path in figure.files]
-    return entries, f"wrote {2 * len(figures)} files in {out / 'figures'}"
+def _figure_entries(report: Report, figures: list) -> None:
+    report.entries += [(f"figures/{path.name}", figure.caption) for figure in figures for path in figure.files]
 
 
-def _summary_step(out: Path, gamma: float) -> tuple[list[tuple[str, str]], list[dict]]:
-    rows = summary_rows(gamma)
-    (out / "summary.md").write_text(_summary_markdown(rows))
-    (out / "summary.json").write_text(json.dumps(rows, indent=1))
-    return [("summary.md", "t_min, largest ergotropy and largest power per parameter set"),
-            ("summary.json", "the same, machine-readable")], rows
+def _figures(report: Report) -> str:
+    figures = write_figures(report.out / "figures", gamma=report.gamma)
+    _figure_entries(report, figures)
+    return f"wrote {2 * len(figures)} files in {report.out / 'figures'}"
 
 
-def _index(out: Path, entries, claims, rows, thermal_claims, chain_claims) -> Path:
-    index = out / "index.md"
+def _family_step(family: ClaimFamily) -> Step:
+    """The step of one claim family: its figures, its claims decided and written, its index section."""
+
+    def run(report: Report) -> str:
+        figures = save_figures(family.figures.values(), report.out / "figures")
+        _figure_entries(report, figures)
+        results = family.evaluate()
+        md, _ = family.write(report.out, results)
+        report.entries += [(md.name, family.describes), (f"{family.stem}.json", "the same, machine-readable")]
+        report.sections += family.section(results)
+        drawn = f"{2 * len(figures)} figure files and " if figures else ""
+        return f"{family.label + ': ' if family.label else ''}{headline(results)}; wrote {drawn}{md}"
+
+    return Step(family.step, run)
+
+
+def _summary(report: Report) -> str:
+    rows = summary_rows(report.gamma)
+    text = _summary_markdown(rows)
+    (report.out / "summary.md").write_text(text)
+    (report.out / "summary.json").write_text(json.dumps(rows, indent=1))
+    report.entries += [("summary.md", "t_min, largest ergotropy and largest power per parameter set"),
+                       ("summary.json", "the same, machine-readable")]
+    report.sections += ["", "## Summary", "", text.split("\n", 2)[2]]  # the table without its title
+    return f"{len(rows)} parameter sets"
+
+
+def _index(report: Report) -> str:
     lines = ["# qb_symbolic report", "",
              ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
-             "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
+              "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
              "| file | what it is |", "|---|---|"]
-    lines += [f"| [{name}]({name}) | {text} |" for name, text in entries]
-    lines += ["", "## Claims", "", f"{headline(claims)}.", "", markdown_table(claims), "",
-              "## Summary", "", _summary_markdown(rows).split("\n", 2)[2]]
-    lines += _thermal_section(thermal_claims)
-    lines += _chain_section(chain_claims)
-    index.write_text("\n".join(lines))
-    return index
+    lines += [f"| [{name}]({name}) | {text} |" for name, text in report.entries]
+    (report.out / "index.md").write_text("\n".join(lines + report.sections))
+    return f"{len(report.entries)} files listed"
+
+
+#: Every step of the report, in order.
+STEPS: tuple[Step, ...] = (
+    Step("deriving the closed forms and writing the LaTeX document", _formulas),
+    Step("computing the paper's figures from the closed forms", _figures),
+    *(_family_step(family) for family in FAMILIES),
+    Step("charging times and largest power for every figure's parameter set", _summary),
+    Step("writing the index", _index),
+)
 
 
 def run_report(out: Path | str = DEFAULT_OUT, progress: Callable[[str], None] = print,
                gamma: float = DEFAULT_GAMMA) -> Path:
     """Write everything into ``out``; returns the index file.
 
+    Parameters
+    ----------
+    out : Path or str
+        Output folder (created if needed).
+    progress : callable
+        Receives the progress lines (``print`` by default).
+    gamma : float
+        gamma of the XYZ figures and their summary rows.
+
+    Returns
+    -------
+    Path
+        ``out/index.md``.
+
+    Notes
+    -----
     Runs with the BLAS threads limited (:func:`qb_symbolic.core.threads.limited_blas`).
     """
     with limited_blas():
-        return _write_report(Path(out), progress, gamma)
+        return _write_report(Report(Path(out), gamma), progress)
 
 
-def _write_report(out: Path, progress: Callable[[str], None], gamma: float) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
+def _write_report(report: Report, progress: Callable[[str], None]) -> Path:
+    report.out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    steps = 7
-    entries: list[tuple[str, str]] = []
-
-    def step(i: int, text: str) -> float:
-        progress(f"[{i}/{steps}] {text} ...")
-        return time.perf_counter()
-
-    def done(t0: float, what: str) -> None:
-        progress(f"      {what} ({time.perf_counter() - t0:.1f} s)")
-
-    t0 = step(1, "deriving the closed forms and writing the LaTeX document")
-    found, said = _formulas_step(out)
-    entries += found
-    done(t0, said)
-    t0 = step(2, "computing the paper's figures from the closed forms")
-    found, said = _figures_step(out, gamma)
-    entries += found
-    done(t0, said)
-    t0 = step(3, "checking the paper's claims")
-    claims = evaluate_claims()
-    md, _js = write_claims(out, claims)
-    entries += [("claims.md", "the paper's statements as propositions, with statuses, verdicts and numbers"),
-                ("claims.json", "the same, machine-readable")]
-    done(t0, f"{headline(claims)}; wrote {md}")
-    t0 = step(4, "the thermal battery (Ali et al. setting)")
-    thermal_entries, thermal_claims = _thermal_step(out)
-    entries += thermal_entries
-    done(t0, f"thermal battery: {headline(thermal_claims)}; wrote {len(thermal_entries) - 2} figure files "
-             f"and {out / 'thermal_claims.md'}")
-    t0 = step(5, "chains: the paper's conjecture for N cells")
-    chain_entries, chain_claims = _chain_step(out)
-    entries += chain_entries
-    done(t0, f"chains: {headline(chain_claims)}; wrote {len(chain_entries) - 2} figure files "
-             f"and {out / 'chain_claims.md'}")
-    t0 = step(6, "charging times and largest power for every figure's parameter set")
-    found, rows = _summary_step(out, gamma)
-    entries += found
-    done(t0, f"{len(rows)} parameter sets")
-    t0 = step(7, "writing the index")
-    index = _index(out, entries, claims, rows, thermal_claims, chain_claims)
-    done(t0, f"{len(entries)} files listed")
-    progress(f"report written to {out.resolve()} (index: {index}) in {time.perf_counter() - start:.1f} s")
+    for i, step in enumerate(STEPS, 1):
+        progress(f"[{i}/{len(STEPS)}] {step.title} ...")
+        t0 = time.perf_counter()
+        said = step.run(report)
+        progress(f"      {said} ({time.perf_counter() - t0:.1f} s)")
+    index = report.out / "index.md"
+    progress(f"report written to {report.out.resolve()} (index: {index}) in {time.perf_counter() - start:.1f} s")
     return index
 
 
@@ -249,4 +247,5 @@ def listed_files(index: Path) -> list[Path]:
     return [index.parent / name for name in names]
 
 
-__all__ = ["DEFAULT_OUT", "figure_parameter_sets", "listed_files", "run_report", "summary_rows"]
+__all__ = ["DEFAULT_OUT", "STEPS", "Report", "Step", "figure_parameter_sets", "listed_files", "run_report",
+           "summary_rows"]

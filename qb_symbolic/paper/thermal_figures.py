@@ -25,7 +25,6 @@ Figures (each a :class:`qb_symbolic.paper.figures.FigureResult`, PNG and PDF):
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -33,7 +32,7 @@ from matplotlib.figure import Figure
 from ..model.battery import UserBattery
 from ..numeric.evaluate import evaluate_many
 from ..symbolic.gibbs_batteries import gibbs_battery
-from .figures import FigureResult, Panel, save_figures
+from .figures import FigureResult, Panel
 
 #: The four presets, in the order of the legends.
 PRESETS: tuple[str, ...] = ("xx", "xy", "xxz", "xyz")
@@ -189,22 +188,6 @@ THERMAL_FIGURES = {"thermal_T": thermal_temperature, "thermal_D": thermal_dm, "t
                    "thermal_charging": thermal_charging}
 
 
-def write_thermal_figures(out: Path | str) -> list[FigureResult]:
-    """Build and save every thermal figure (``thermal_*.png`` and ``.pdf``) in ``out``.
-
-    Parameters
-    ----------
-    out : Path or str
-        Output folder (created if needed).
-
-    Returns
-    -------
-    list of FigureResult
-        One per figure, its ``files`` the PNG and the PDF written.
-    """
-    return save_figures(THERMAL_FIGURES.values(), out)
-
-
 __all__ = ["CHARGING_T", "DM_KSEA", "EXCHANGE", "FIELD", "FIXED_T", "OMEGA", "PRESETS", "STATIC",
            "THERMAL_FIGURES", "couplings", "thermal_battery", "thermal_charging", "thermal_dm",
-           "thermal_ksea", "thermal_temperature", "thermal_values", "write_thermal_figures"]
+           "thermal_ksea", "thermal_temperature", "thermal_values"]
