@@ -52,6 +52,30 @@ def operator_terms(battery: ChainBattery, energy: bool = False) -> dict[str, sp.
     return {k: v for k, v in out.items() if v != 0}
 
 
+def string_action(label: str, state: int) -> tuple[sp.Expr, int]:
+    """``P|s> = phase |s'>`` for an N-letter Pauli string, exactly (site 1 the most
+    significant bit, bit 0 = ``u``): X flips, Z gives ``(-1)^bit``, ``Y = i X Z``."""
+    N, phase = len(label), sp.Integer(1)
+    for i, letter in enumerate(label):
+        bit = (state >> (N - 1 - i)) & 1
+        if letter in "XY":
+            state ^= 1 << (N - 1 - i)
+        if letter in "YZ":
+            phase *= (-1) ** bit * (sp.I if letter == "Y" else 1)
+    return phase, state
+
+
+def operator_matrix(battery: ChainBattery, energy: bool = False) -> sp.SparseMatrix:
+    """H (or H0) as an exact sparse ``2^N x 2^N`` SymPy matrix (the closed forms' proofs)."""
+    entries: dict[tuple[int, int], sp.Expr] = {}
+    for label, c in operator_terms(battery, energy).items():
+        for column in range(2**battery.N):
+            phase, row = string_action(label, column)
+            entries[row, column] = entries.get((row, column), 0) + phase * c
+    entries = {k: sp.expand(v) for k, v in entries.items() if sp.expand(v) != 0}
+    return sp.SparseMatrix(2**battery.N, 2**battery.N, entries)
+
+
 def _transform(terms: dict[str, sp.Expr], reflect: bool, flip: bool, shift: int) -> dict:
     out: dict[str, sp.Expr] = {}
     for label, c in terms.items():
@@ -205,6 +229,16 @@ def _build(N: int, perms: list, weights: list, chi: dict) -> Sector:
 
 def _name(element: tuple[bool, bool]) -> str:
     return {(True, False): "R", (False, True): "P", (True, True): "RP"}[element]
+
+
+def exact_basis(sector: Sector, N: int) -> sp.Matrix:
+    """The sector's orthonormal basis as an exact ``2^N x dim`` SymPy matrix: the integer
+    orbit amplitudes ``raw`` (exact in doubles) over the square root of their norms."""
+    basis = sp.zeros(2**N, sector.dim)
+    for state, column, amplitude in zip(sector.states, sector.columns, sector.raw):
+        basis[int(state), int(column)] = sp.Integer(round(amplitude))
+    norms = [sp.sqrt(sum(x**2 for x in basis[:, k])) for k in range(sector.dim)]
+    return sp.Matrix.hstack(*(basis[:, k] / norms[k] for k in range(sector.dim)))
 
 
 def _component(sector: Sector, start: int) -> np.ndarray:

@@ -119,16 +119,11 @@ class Evolution:
 
     def state(self, t: sp.Expr = T) -> sp.Matrix:
         """``psi(t)`` in the spectral form, in the parameters and the node symbols."""
-        psi = sp.zeros(4, 1)
-        for block in self.blocks:
-            for k, node in enumerate(block.nodes):
-                psi += sp.exp(-sp.I * node * t) * block.projector_column(k)
-        return psi
+        return spectral_state(self.blocks, t)
 
     def root_values(self, clip: bool = False) -> dict[sp.Symbol, sp.Expr]:
         """``{lambda_{b,k}: explicit root}`` for every populated block."""
-        return {node: root for block in self.blocks
-                for node, root in zip(block.nodes, block.roots.explicit(clip=clip))}
+        return root_values(self.blocks, clip)
 
     def explicit(self, expr):
         """``expr`` with every node symbol replaced by its closed form."""
@@ -155,8 +150,31 @@ class Evolution:
         }
 
 
+def spectral_state(blocks: tuple[BlockEvolution, ...], t: sp.Expr = T) -> sp.Matrix:
+    """``sum_b sum_k e^{-i y_k t} U_b P_k c_b`` (any dimension: chains use it too)."""
+    psi = sp.zeros(blocks[0].basis.rows, 1)
+    for block in blocks:
+        for k, node in enumerate(block.nodes):
+            psi += sp.exp(-sp.I * node * t) * block.projector_column(k)
+    return psi
+
+
+def root_values(blocks: tuple[BlockEvolution, ...], clip: bool = False) -> dict:
+    """``{lambda_{b,k}: explicit root}`` for the blocks (``clip``: see ``RootForm.explicit``)."""
+    return {node: root for block in blocks
+            for node, root in zip(block.nodes, block.roots.explicit(clip=clip))}
+
+
 def _lagrange_sums_to_one(nodes: tuple[sp.Symbol, ...]) -> bool:
-    """``sum_k prod_{j != k} (z - y_j)/(y_k - y_j) = 1`` identically (so ``sum_k P_k = 1``)."""
+    """``sum_k prod_{j != k} (z - y_j)/(y_k - y_j) = 1`` identically (so ``sum_k P_k = 1``).
+    The nodes are free symbols, so the identity is one per count (proved once: seconds at 4)."""
+    return _lagrange_identity(len(nodes))
+
+
+@cache
+def _lagrange_identity(n: int) -> bool:
+    """The identity of :func:`_lagrange_sums_to_one` for ``n`` generic nodes."""
+    nodes = sp.symbols(f"y0:{n}", real=True)
     total = sp.Integer(0)
     for k in range(len(nodes)):
         term = sp.Integer(1)

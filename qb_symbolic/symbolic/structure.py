@@ -63,10 +63,10 @@ def _unit(vec: sp.Matrix) -> sp.Matrix:
 
 
 def _orthonormal(vectors: Sequence[sp.Matrix], limit: int) -> list[sp.Matrix]:
-    """Exact Gram-Schmidt, keeping the order and dropping dependent vectors."""
+    """Exact Gram-Schmidt, keeping the order and dropping dependent vectors (any length)."""
     basis: list[sp.Matrix] = []
     for vec in (v for v in vectors if len(basis) < limit):
-        rest = (vec - sum(((u.H * vec)[0] * u for u in basis), sp.zeros(4, 1))).applyfunc(_number)
+        rest = (vec - sum(((u.H * vec)[0] * u for u in basis), 0 * vec)).applyfunc(_number)
         if any(x != 0 for x in rest):
             basis.append(_unit(rest))
     return basis
@@ -99,8 +99,8 @@ def _coefficients(H: sp.Matrix, params: tuple[sp.Symbol, ...]) -> list[sp.Matrix
     found: dict[tuple[int, ...], sp.Matrix] = {}
     for e, entry in enumerate(H):
         for monom, coeff in _terms(entry, params):
-            found.setdefault(monom, sp.zeros(4, 4))[e // 4, e % 4] = coeff
-    return [found[m] for m in sorted(found)] or [sp.zeros(4, 4)]
+            found.setdefault(monom, sp.zeros(*H.shape))[divmod(e, H.cols)] = coeff
+    return [found[m] for m in sorted(found)] or [sp.zeros(*H.shape)]
 
 
 def commutant(H: sp.Matrix, params: Sequence[sp.Symbol]) -> list[sp.Matrix]:
@@ -197,12 +197,9 @@ def _irreducible_subspaces(algebra: Sequence[sp.Matrix]) -> list[sp.Matrix]:
     return sorted(spaces, key=lambda B: B.cols)
 
 
-def _cyclic_projector(H: sp.Matrix, psi0: sp.Matrix, params: tuple[sp.Symbol, ...]) -> sp.Matrix:
-    """Projector on the smallest subspace holding ``psi0`` invariant under every ``H(p)``.
-
-    The closure of ``psi0`` under the coefficient matrices; in the commutant as ``H``
-    is Hermitian. It keeps ``psi0`` in few blocks if the commutant is not commutative.
-    """
+def cyclic_span(H: sp.Matrix, psi0: sp.Matrix, params: tuple[sp.Symbol, ...]) -> list[sp.Matrix]:
+    """Constant (row-reduced) basis of the smallest subspace holding ``psi0`` invariant
+    under every ``H(p)``: its closure under the coefficient matrices (any size)."""
     coefficients = _coefficients(H, params)
     span, size = [psi0], 0
     while len(span) > size:
@@ -210,9 +207,7 @@ def _cyclic_projector(H: sp.Matrix, psi0: sp.Matrix, params: tuple[sp.Symbol, ..
         images = sp.Matrix.hstack(*span, *(M * v for M in coefficients for v in span))
         reduced, pivots = _over_field(images.T).rref()
         span = [reduced.to_Matrix().row(k).T.applyfunc(_number) for k in range(len(pivots))]
-    if len(span) == 4:
-        return sp.eye(4)
-    return sum((v * v.H for v in _orthonormal(span, 4)), sp.zeros(4, 4))
+    return span
 
 
 def _fixed_lanczos(H: sp.Matrix, start: sp.Matrix, dim: int,
@@ -228,7 +223,7 @@ def _fixed_lanczos(H: sp.Matrix, start: sp.Matrix, dim: int,
             break
         chain.append(_unit(sp.Matrix(ratios)))
         image = H * chain[-1]
-        residual = image - sum(((v.H * image)[0] * v for v in chain), sp.zeros(4, 1))
+        residual = image - sum(((v.H * image)[0] * v for v in chain), sp.zeros(start.rows, 1))
     return chain
 
 
@@ -238,7 +233,10 @@ def _krylov_rank(H_b: sp.Matrix, start: sp.Matrix, params: tuple[sp.Symbol, ...]
     A rank at a rational point is a lower bound; below full, the exact one is computed.
     """
     def krylov(M: sp.Matrix) -> sp.Matrix:
-        return sp.Matrix.hstack(*(M**k * start for k in range(M.rows))).applyfunc(sp.expand)
+        columns = [start]  # products, not powers: fast with algebraic entries (chain blocks)
+        while len(columns) < M.rows:
+            columns.append((M * columns[-1]).applyfunc(sp.expand))
+        return sp.Matrix.hstack(*columns)
 
     rng = random.Random(1729)
     point = {p: sp.Rational(rng.randint(-97, 97), rng.randint(1, 31)) for p in params}
@@ -404,7 +402,11 @@ def symmetry_blocks(H: sp.Matrix, params: Sequence[sp.Symbol],
     algebra = commutant(H, params)
     psi0 = _initial_vector(initial)
     blocks: list[Block] = []
-    for B in _irreducible_subspaces([_cyclic_projector(H, psi0, params), *algebra]):
+    # The cyclic span's projector (in the commutant) first: psi0 stays in few blocks.
+    span = cyclic_span(H, psi0, params)
+    cyclic = sp.eye(4) if len(span) == 4 else sum((v * v.H for v in _orthonormal(span, 4)),
+                                                  sp.zeros(4, 4))
+    for B in _irreducible_subspaces([cyclic, *algebra]):
         blocks.append(_block(H, B, psi0, params, algebra, sum(b.dim for b in blocks)))
     U = sp.Matrix.hstack(*(v for block in blocks for v in block.vectors))
     HU = (U.H * H * U).applyfunc(lambda x: _tidy(x, params))
