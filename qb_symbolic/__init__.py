@@ -17,18 +17,28 @@ the formulas document of any battery; ``paper``: the paper's sections, figures, 
 report; ``cli``: the ``qb-symbolic`` command.
 """
 
+from .core.errors import NoClosedForm
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
 from .export.code import LANGUAGES, export
 from .model.chain import chain
 from .model.float_inputs import FLOAT_TOLERANCE, FloatInputWarning
 from .model.presets import MODELS, Battery
-from .numeric.charging import ChargingResult, charging_time, max_power
+from .numeric.charging import charging_time, max_power
+from .numeric.charging_base import ChargingResult
 from .numeric.codegen import QUANTITIES
 from .numeric.derivatives import derivative, derivative_expr
 from .numeric.evaluate import evaluate, evaluate_many
 from .numeric.optimise import OptimumResult, optimise
 from .numeric.sweep import SweepResult, sweep
-from .symbolic.dynamics import EvolvedState, evolved_state, partial_trace
+from .symbolic.any_battery import (
+    BatteryFigures,
+    BatteryState,
+    BlockEigensystem,
+    eigensystem,
+    evolved_state,
+    figures_of_merit,
+)
+from .symbolic.dynamics import EvolvedState, partial_trace
 from .symbolic.gibbs_batteries import GIBBS_MODELS, gibbs_battery
 from .symbolic.mixed_states import (
     bell_diagonal_state,
@@ -42,10 +52,9 @@ from .symbolic.quantities import (
     coherence_of_state,
     concurrence_of_pure_state,
     ergotropy_of_state,
-    figures_of_merit,
     steering_of_state,
 )
-from .symbolic.spectrum import Eigensystem, eigensystem
+from .symbolic.spectrum import Eigensystem
 from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 
 __version__ = "0.1.0"
@@ -58,6 +67,9 @@ __all__ = [
     "PARAMETERS",
     "QUANTITIES",
     "Battery",
+    "BatteryFigures",
+    "BatteryState",
+    "BlockEigensystem",
     "ChargingResult",
     "D",
     "Delta",
@@ -66,6 +78,7 @@ __all__ = [
     "FiguresOfMerit",
     "FloatInputWarning",
     "J",
+    "NoClosedForm",
     "Omega",
     "OptimumResult",
     "SweepResult",

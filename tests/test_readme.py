@@ -26,10 +26,13 @@ from qb_symbolic.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-#: Commands run elsewhere in the suite: the report (tests/test_report.py), every formula's
-#: LaTeX (tests/test_latex.py::test_latex_command), and the selfcheck's usage line with
+#: Commands run elsewhere in the suite, not twice (each costs a minute): the report
+#: (tests/test_report.py), which also writes and compiles every formula's LaTeX and draws
+#: the paper's figures through the functions ``latex`` and ``figures`` call; ``latex``
+#: itself (tests/test_latex.py::test_latex_command); and the selfcheck's usage line with
 #: its optional flags in brackets (tests/test_selfcheck.py).
-RUN_ELSEWHERE = ("qb-symbolic report", "qb-symbolic latex",
+RUN_ELSEWHERE = ("qb-symbolic report", "qb-symbolic latex", "qb-symbolic latex --out qb_formulas",
+                 "qb-symbolic figures --out qb_figures",
                  "qb-symbolic selfcheck [--points 3] [--seed S] [--no-qutip]")
 #: Options whose commands need a program the pip install does not bring.
 NEEDS = {"--png": ("pdflatex", "pdftoppm")}

@@ -25,7 +25,9 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
+from ..core.errors import NoClosedForm
 from ..core.values import real_array, to_mpf
+from ..symbolic.any_battery import two_qubit_model
 from ..symbolic.real_forms import RealForms, real_forms
 from .cache import disk_cached, source_fingerprint
 
@@ -35,15 +37,16 @@ def _battery(model: str | None, battery: Any):
         raise ValueError("give model= or battery=, not both")
     if battery is None:
         return _preset(model or "general")
-    if getattr(battery, "model", None) == "chain":  # no closed form to differentiate
-        raise ValueError("exact derivatives need a two-qubit battery's closed form, which a "
-                         "chain does not have; qb.optimise(battery=...) takes central "
-                         "differences for chains")
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
+    try:
+        model = two_qubit_model(battery)
+    except NoClosedForm:
+        raise NoClosedForm("exact derivatives need a two-qubit closed form, which this battery "
+                           "does not have", "qb.optimise(battery=...), which takes central "
+                           "differences for it") from None
     if getattr(model, "mixed", False):
-        raise ValueError("exact derivatives cover pure starts (this battery starts in a "
-                         "density matrix); qb.optimise(battery=...) takes central differences "
-                         "for mixed starts")
+        raise NoClosedForm("exact derivatives cover pure starts (this battery starts in a "
+                           "density matrix)", "qb.optimise(battery=...), which takes central "
+                           "differences for mixed starts")
     return model
 
 

@@ -100,6 +100,21 @@ class MixedEvolution:
 
 
 @cache
+def _block_propagators(H: sp.ImmutableMatrix, params: tuple[sp.Symbol, ...]) -> tuple:
+    """The structure and every block's propagator of ``H``: they depend on ``H`` alone, so
+    batteries that differ only in their start (or H0) share one derivation."""
+    structure = symmetry_blocks(sp.Matrix(H), params, _PROBE)
+    if not structure.proved:
+        raise ValueError("the block split of H could not be proved exactly")
+    blocks = []
+    for index, block in enumerate(structure.blocks):
+        nodes = tuple(sp.Symbol(f"lambda_{index}{k}", real=True) for k in range(block.dim))
+        blocks.append(BlockPropagator(tuple(block.labels), sp.Matrix.hstack(*block.vectors),
+                                      block.matrix, real_roots(block.matrix), nodes))
+    return structure, tuple(blocks)
+
+
+@cache
 def mixed_evolution(battery) -> MixedEvolution:
     """The closed-form propagator of every block of a battery (cached per battery).
 
@@ -108,15 +123,8 @@ def mixed_evolution(battery) -> MixedEvolution:
     ValueError
         For a block split that could not be proved (never expected).
     """
-    H = sp.Matrix(battery.hamiltonian)
+    H = sp.ImmutableMatrix(battery.hamiltonian)
     params = tuple(s for s in battery.parameters if H.has(s))
-    structure = symmetry_blocks(H, params, _PROBE)
-    if not structure.proved:
-        raise ValueError("the block split of H could not be proved exactly")
-    blocks = []
-    for index, block in enumerate(structure.blocks):
-        nodes = tuple(sp.Symbol(f"lambda_{index}{k}", real=True) for k in range(block.dim))
-        blocks.append(BlockPropagator(tuple(block.labels), sp.Matrix.hstack(*block.vectors),
-                                      block.matrix, real_roots(block.matrix), nodes))
-    return MixedEvolution(battery, structure, tuple(blocks),
+    structure, blocks = _block_propagators(H, params)
+    return MixedEvolution(battery, structure, blocks,
                           real_roots(sp.Matrix(battery.energy_operator)))

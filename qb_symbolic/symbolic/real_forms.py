@@ -27,7 +27,9 @@ from typing import Any
 
 import sympy as sp
 
+from ..core.errors import NoClosedForm
 from ..core.symbols import t as T
+from .any_battery import two_qubit_model
 from .evolution import evolution
 from .roots import Z
 
@@ -64,11 +66,15 @@ class RealForms:
 
 
 def _model(battery):
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
-    if getattr(model, "model", None) != "user":
-        raise ValueError("code export takes a two-qubit battery (a preset or Battery.from_*)")
+    try:
+        model = two_qubit_model(battery)
+    except NoClosedForm:
+        raise NoClosedForm("code export needs a two-qubit closed form, which this battery "
+                           "does not have", "qb.evaluate(..., battery=...) or qb.sweep for "
+                           "its numbers") from None
     if model.mixed:
-        raise ValueError("code export covers pure starts (the battery starts in a density matrix)")
+        raise NoClosedForm("code export covers pure starts (this battery starts in a density "
+                           "matrix)", "qb.evaluate(..., battery=...) or qb.sweep for its numbers")
     return model
 
 
