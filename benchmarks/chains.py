@@ -72,12 +72,8 @@ def _timed(function) -> float:
 
 def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_numeric import (
-        SPARSE_FROM,
-        populated_sectors,
-        series_spectrum,
-        uses_krylov,
-    )
+    from qb_symbolic.numeric.chain_basis import populated_sectors
+    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM, series_spectrum, uses_krylov
 
     t = np.linspace(0, 5, 1000)
     kind = "ring" if periodic else "open chain"
@@ -218,12 +214,8 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
     """Populated sector dimensions per model, boundary and N, and (N <= krylov_up_to) the
     Krylov dimension of |d...d> at a random point: how much of the space is reachable."""
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_numeric import (
-        chain_system,
-        populated_sectors,
-        sector_matrix,
-        uses_krylov,
-    )
+    from qb_symbolic.numeric.chain_basis import populated_sectors, sector_matrix
+    from qb_symbolic.numeric.chain_numeric import chain_system, uses_krylov
     from qb_symbolic.symbolic.chain_sectors import operator_terms
 
     rng = np.random.default_rng(7)

@@ -14,7 +14,8 @@ from test_chains import _hamiltonian, _op, _random_values
 
 import qb_symbolic as qb
 from qb_symbolic.numeric import chebyshev
-from qb_symbolic.numeric.chain_numeric import chain_system, populated_sectors, series_spectrum
+from qb_symbolic.numeric.chain_basis import populated_sectors
+from qb_symbolic.numeric.chain_numeric import chain_system, series_spectrum
 from qb_symbolic.numeric.chain_real import SeriesPoint
 from qb_symbolic.numeric.chain_sparse import sparse_real_system
 

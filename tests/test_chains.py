@@ -12,7 +12,7 @@ import pytest
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.chain_numeric import apply_string, sector_matrix
+from qb_symbolic.numeric.chain_basis import apply_string, sector_matrix
 from qb_symbolic.symbolic.chain_sectors import chain_sectors, operator_terms
 
 #: Dense double-precision diagonalisations on both sides, energies O(N), t <= 5.

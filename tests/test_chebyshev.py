@@ -214,7 +214,8 @@ def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
 def test_large_sectors_by_sparse_series_match_brute_force():
     """N = 10 open chain (528 + 496: above SPARSE_FROM, so the sparse form) against brute
     force."""
-    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM, populated_sectors
+    from qb_symbolic.numeric.chain_basis import populated_sectors
+    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM
 
     battery = qb.chain(10, "general")
     assert max(s.dim for s in populated_sectors(battery).sectors) >= SPARSE_FROM

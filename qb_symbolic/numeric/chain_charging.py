@@ -20,7 +20,7 @@ import numpy as np
 from ..core.values import real_array
 from ..model.chain import ChainBattery
 from .chain_numeric import point_spectrum
-from .charging import ChargingResult
+from .charging_base import ChargingResult
 
 #: Grid points per period of the fastest frequency in the window.
 POINTS_PER_PERIOD = 40

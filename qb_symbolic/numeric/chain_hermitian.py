@@ -26,6 +26,7 @@ import numpy as np
 
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import operator_terms
+from .chain_basis import coefficient_groups, populated_sectors, sector_entries, state_lookup
 from .chain_real import SeriesPoint, series_from
 from .chain_sparse import SparseSystem, assemble_system, coupling_blocks
 from .chebyshev import DenseOperator
@@ -54,8 +55,6 @@ def sparse_complex_system(battery: ChainBattery) -> SparseSystem:
     """A chain's populated sectors in their orbit bases as one complex block-diagonal
     sparse matrix per coefficient group, H0's blocks ``a <= b`` sparse, the start's
     components complex: the series of any start, beyond the dense limit."""
-    from .chain_numeric import coefficient_groups, populated_sectors, sector_entries, state_lookup
-
     N, sectors = battery.N, populated_sectors(battery)
     found = sectors.sectors
     lookups = [state_lookup(s, N) for s in found]

@@ -18,10 +18,10 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import operator_terms
+from .chain_basis import site_energy_function, site_field_function
 from .chain_operator import ChainOperator, chain_operator
 from .krylov import KrylovCurve, krylov_curve
 
@@ -40,15 +40,11 @@ class KrylovSystem:
 
 @lru_cache(maxsize=4)
 def krylov_system(battery: ChainBattery) -> KrylovSystem:
-    from .chain_numeric import site_energy_function
-
     params = battery.parameters
-    site = dict(battery.energy_site)
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
     return KrylovSystem(battery.N, chain_operator(operator_terms(battery), battery.N, params),
                         chain_operator(operator_terms(battery, energy=True), battery.N, params),
-                        start, site_energy_function(battery),
-                        sp.lambdify(params, [site.get(k, 0) for k in "XYZ"], "numpy"))
+                        start, site_energy_function(battery), site_field_function(battery))
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,21 @@ import sympy as sp
 
 from ..core.values import real_array
 from ..model.chain import ChainBattery
-from ..symbolic.chain_sectors import Sectors, chain_sectors, conjugation_symmetry, operator_terms
+from ..symbolic.chain_sectors import Sectors, conjugation_symmetry, operator_terms
+from .chain_basis import (
+    coefficient_groups,
+    populated_sectors,
+    sector_entries,
+    sector_matrix,
+    site_energy_function,
+    site_field_function,
+    state_lookup,
+)
+from .chain_hermitian import dense_hermitian_series, sparse_complex_system
+from .chain_krylov import krylov_point, krylov_system
+from .chain_local import full_state, local_quantities
 from .chain_real import SectorCurves, SeriesPoint, real_spectral, realify, series_point
+from .chain_sparse import sparse_real_system
 
 #: What a chain answers.
 CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell",
@@ -48,59 +61,6 @@ def _known(quantity: str, N: int) -> bool:
         return True
     head, _, index = quantity.rpartition("_")
     return head == "local_ergotropy" and index.isdigit() and 1 <= int(index) <= N
-
-
-#: Set bits of every byte (parity of a masked state, byte by byte).
-_ONES = np.array([x.bit_count() for x in range(256)])
-
-
-def apply_string(label: str, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``P|s> = phase |t>`` for an N-letter Pauli string (site 1 = most significant bit,
-    bit 0 = up): X flips, Z gives (-1)^bit, Y = i X Z."""
-    N = len(label)
-    xmask = sum(1 << (N - 1 - i) for i, c in enumerate(label) if c in "XY")
-    zmask = sum(1 << (N - 1 - i) for i, c in enumerate(label) if c in "ZY")
-    masked = states & zmask
-    count = sum(_ONES[(masked >> (8 * k)) & 255] for k in range((N + 7) // 8))
-    phase = (1j ** label.count("Y")) * (-1.0) ** count
-    return states ^ xmask, phase
-
-
-def state_lookup(sector, N: int) -> tuple[np.ndarray, np.ndarray]:
-    column = np.full(2**N, -1)
-    value = np.zeros(2**N)
-    column[sector.states] = sector.columns
-    value[sector.states] = sector.values
-    return column, value
-
-
-def sector_entries(labels: Sequence[tuple[str, complex]], a, b, N: int,
-                   lookup_b=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The nonzero entries ``(rows, cols, values)`` of ``B_b^dag (sum_k w_k P_k) B_a``."""
-    column_b, value_b = lookup_b if lookup_b is not None else state_lookup(b, N)
-    keys, values = [], []
-    for label, weight in labels:
-        target, phase = apply_string(label, a.states)
-        hit = column_b[target] >= 0
-        keys.append(column_b[target[hit]].astype(np.int64) * a.dim + a.columns[hit])
-        values.append(weight * phase[hit] * a.values[hit] * value_b[target[hit]])
-    if not keys:
-        return np.zeros(0, int), np.zeros(0, int), np.zeros(0, complex)
-    unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    summed = np.zeros(len(unique), complex)
-    np.add.at(summed, inverse, np.concatenate(values))
-    # a true entry is a sum of +-w/sqrt(orbit sizes) >= max|w| / |G|: what is left of an
-    # exact cancellation is rounding (~1e-16), dropped so that empty blocks are empty
-    keep = np.abs(summed) > 1e-12 * max(abs(w) for _, w in labels)
-    return unique[keep] // a.dim, unique[keep] % a.dim, summed[keep]
-
-
-def sector_matrix(labels: Sequence[tuple[str, complex]], a, b, N: int, lookup_b=None) -> np.ndarray:
-    """``B_b^dag (sum_k w_k P_k) B_a`` for Pauli strings ``P_k`` with numeric weights, dense."""
-    rows, cols, values = sector_entries(labels, a, b, N, lookup_b)
-    out = np.zeros((b.dim, a.dim), complex)
-    out[rows, cols] = values
-    return out
 
 
 @dataclass(frozen=True)
@@ -117,33 +77,11 @@ class ChainSystem:
     real: Any = None  # the real sector bases (numeric/chain_real.py), if the chain has them
 
 
-def site_energy_function(battery: ChainBattery):
-    """``|h|`` of H0's site term ``h . sigma`` as a function of the battery's parameters (the
-    lowest energy of H0 is ``-N |h|``)."""
-    site = dict(battery.energy_site)
-    norm = sp.sqrt(sum(site.get(k, 0) ** 2 for k in "XYZ"))
-    return sp.lambdify(battery.parameters, norm, "numpy")
-
-
-def coefficient_groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tuple[str, complex]]]]:
-    """Pauli strings grouped by coefficient up to a numeric factor (``J(1+gamma)``...)."""
-    groups: dict[sp.Expr, list[tuple[str, complex]]] = {}
-    for label, c in terms.items():
-        number, rest = sp.expand(c).as_coeff_Mul()
-        groups.setdefault(rest, []).append((label, complex(number)))
-    return list(groups.items())
-
-
 #: Chains with more cells always take the Krylov path (the sectors live on the 2^N basis).
 DENSE_SITES = 14
 #: Largest populated sector diagonalised densely (memory ~ groups x d^2 x 16 bytes); a
 #: chain with a larger one takes the Krylov path (:mod:`qb_symbolic.numeric.chain_krylov`).
 MAX_SECTOR_DIM = 1024
-
-
-@lru_cache(maxsize=8)
-def populated_sectors(battery: ChainBattery) -> Sectors:
-    return chain_sectors(battery)
 
 
 def uses_krylov(battery: ChainBattery) -> bool:
@@ -170,11 +108,9 @@ def chain_system(battery: ChainBattery) -> ChainSystem:
                                                   lookups[a]) for a, b in pairs}
                           for _, labels in energy_groups)
     lam = lambda exprs: tuple(sp.lambdify(params, e, "numpy") for e in exprs)
-    site = dict(battery.energy_site)
     system = ChainSystem(sectors, lam([g for g, _ in groups]), hamiltonian,
                          lam([g for g, _ in energy_groups]), energy_blocks,
-                         site_energy_function(battery),
-                         sp.lambdify(params, [site.get(k, 0) for k in "XYZ"], "numpy"))
+                         site_energy_function(battery), site_field_function(battery))
     conjugation = conjugation_symmetry(battery)
     if conjugation is None:
         return system
@@ -273,17 +209,12 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float],
     if not SERIES_MIN_DIMENSION <= dimension <= SPARSE_MAX_DIM:
         return None
     if dimension >= SPARSE_FROM or not dense:
-        from .chain_hermitian import sparse_complex_system
-        from .chain_sparse import sparse_real_system
-
         sparse = sparse_real_system(battery) or sparse_complex_system(battery)
         largest = int(SPARSE_PER_DIMENSION * dimension) if dense else None
         return sparse.series(values, battery.N, end, largest)
     system = chain_system(battery)
     largest = int(SERIES_PER_DIMENSION * dimension)
     if system.real is None:
-        from .chain_hermitian import dense_hermitian_series
-
         return dense_hermitian_series(system, values, battery.N, end, largest)
     weights = [complex(f(*values)) for f in system.coefficients]
     h0_weights = [complex(f(*values)) for f in system.energy_coefficients]
@@ -309,14 +240,10 @@ def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
         if series is not None:
             return series
     if uses_krylov(battery):
-        from .chain_krylov import krylov_point, krylov_system
-
         return krylov_point(krylov_system(battery), values, end, state_times, on_states)
     system = chain_system(battery)
     found = spectral(system, values, battery.N)
     if state_times is not None:
-        from .chain_local import full_state
-
         on_states(np.arange(len(state_times)), full_state(system, found, state_times, battery.N))
     return found
 
@@ -330,9 +257,7 @@ def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
     extra: dict[str, np.ndarray] = {}
     on_states = None
     if local:
-        from .chain_local import local_quantities
-
-        field = np.array([float(x) for x in _site_field(battery)(*values)])
+        field = np.array([float(x) for x in site_field_function(battery)(*values)])
         extra = {q: np.empty(len(t)) for q in local}
 
         def on_states(indices: np.ndarray, psi: np.ndarray) -> None:
@@ -346,12 +271,6 @@ def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
     power = np.where(t > 0, (zeta - zeta[0]) * inv_t, found.rate0)  # t[0] = 0 (evaluate_chain)
     return {"energy": energy, "ergotropy": zeta, "power": power,
             "ergotropy_per_cell": zeta / N, "power_per_cell": power / N, **extra}
-
-
-@lru_cache(maxsize=8)
-def _site_field(battery: ChainBattery):
-    site = dict(battery.energy_site)
-    return sp.lambdify(battery.parameters, [site.get(k, 0) for k in "XYZ"], "numpy")
 
 
 def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,

@@ -31,6 +31,13 @@ import sympy as sp
 from ..core.arrays import sorted_unique
 from ..model.chain import ChainBattery
 from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms
+from .chain_basis import (
+    coefficient_groups,
+    populated_sectors,
+    sector_entries,
+    site_energy_function,
+    state_lookup,
+)
 from .chain_real import REAL_TOLERANCE, SectorBasis, SeriesPoint, real_bases, series_from
 from .chebyshev import parity_blocks
 
@@ -211,8 +218,6 @@ def _real_vector(c: np.ndarray) -> np.ndarray | None:
 def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
     """The sparse real form of a chain's populated sectors; None without an antiunitary
     symmetry fixing the start, or where a check fails."""
-    from .chain_numeric import coefficient_groups, populated_sectors, sector_entries, state_lookup
-
     conjugation = conjugation_symmetry(battery)
     if conjugation is None:
         return None
@@ -258,8 +263,6 @@ def assemble_system(battery: ChainBattery, groups: Sequence[Sequence[tuple]],
     """A :class:`SparseSystem` from each coefficient group's sector entries (each sector in
     its own indices, placed on the joint block-diagonal ones here), H0's blocks, the start
     and the battery's generated coefficient functions."""
-    from .chain_numeric import coefficient_groups, site_energy_function
-
     cuts = tuple(int(x) for x in np.cumsum([0, *dims]))
     joint = [(np.concatenate([p[0] + cut for p, cut in zip(parts, cuts)]),
               np.concatenate([p[1] + cut for p, cut in zip(parts, cuts)]),

@@ -23,12 +23,12 @@ Both come from the closed form's derivative, never from sampling alone:
 The default window is the paper's ``[0, pi/(2 Omega)]``, the parallel-charging
 time ``t_min``; any window ``[0, T]`` can be given (``Omega = 0`` then too). A
 window that needs more than ``MAX_GRID_POINTS`` grid points is refused with a
-ValueError naming the limit (about 1e6 periods of the fastest frequency).
+ValueError naming the limit (about 1e6 periods of the fastest frequency). The problem
+searched, its result and those limits are in :mod:`qb_symbolic.numeric.charging_base`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,17 +40,15 @@ import sympy as sp
 from ..core.symbols import t as t_symbol
 from ..core.values import describe, real_array, to_mpf
 from .arguments import PARAMETER_ORDER, preset_values, resolve
+from .chain_charging import chain_charging
+from .charging_base import WORKING_DIGITS, ChargingResult, Progress, SearchProblem
 from .codegen import evaluators
-from .exact_times import WORKING_DIGITS, exact_time
+from .exact_times import exact_time
+from .mixed_charging import MixedProblem
 from .precise import guard_digits, point_stage, prepare_point
 from .stages import fastest_rate, kappa_and_rate, ordered_nodes, rescaled, scale_exponents
+from .user_charging import UserProblem
 
-#: Grid points per period of the fastest frequency when looking for maxima.
-POINTS_PER_PERIOD = 40
-#: Fewest grid points of a search.
-MINIMUM_GRID = 2001
-#: Most grid points of a search (about 1.2e6 periods; ~5 s on one core).
-MAX_GRID_POINTS = 50_000_000
 #: Grid points evaluated at once (fixed memory, ~100 MB).
 CHUNK_POINTS = 1 << 18
 #: Most near-tied maxima refined with mpmath, earliest first; any further ones agree
@@ -63,70 +61,9 @@ FLOAT_BISECTIONS = 64
 TIE_TOLERANCE = mp.mpf(10) ** -30
 
 
-@dataclass(frozen=True)
-class ChargingResult:
-    """A time and a value, to ``WORKING_DIGITS`` digits, with its exact form if any.
-
-    Attributes
-    ----------
-    model, params
-        What was asked.
-    t
-        The time (mpmath number).
-    value
-        The ergotropy or power there.
-    window
-        ``(0, T)`` searched.
-    t_exact
-        The exact time as a SymPy expression when proved, else None.
-    at_window_end
-        True if the maximum is the window's end with the quantity still rising
-        there (the window, not the dynamics, limits it).
-    full_charge
-        For the ergotropy: whether ``zeta_max`` is the capacity ``E_max(H0) - E_min(H0)``
-        (``4 omega0`` for the default H0), to 30 digits or exactly.
-    grid_points
-        Size of the search grid.
-    capacity
-        ``E_max(H0) - E_min(H0)``, the largest ergotropy any state can hold.
-    unrefined_ties
-        Later local maxima within the float path's error bound of the best that
-        were not refined with mpmath (``MAX_REFINED``); 0 in all but very long
-        windows of periodic dynamics, where they are repeats of the same maximum.
-
-    Examples
-    --------
-    >>> from qb_symbolic import charging_time
-    >>> r = charging_time("parallel", Omega=1)
-    >>> r.t_exact, float(r.value), float(r.capacity)
-    (pi/2, 4.0, 4.0)
-    """
-
-    model: str
-    params: dict[str, Any]
-    t: mp.mpf
-    value: mp.mpf
-    window: tuple[mp.mpf, mp.mpf]
-    t_exact: sp.Expr | None
-    at_window_end: bool
-    full_charge: bool | None = None
-    grid_points: int = 0
-    unrefined_ties: int = 0
-    capacity: mp.mpf | None = None
-
-
-Progress = Callable[[int, int], None]
-
-
-class _Problem:
-    """The ergotropy of one numeric parameter point, in numpy and mpmath."""
-
-    #: The ergotropy at t = 0 (float, mpf): the power is ``(zeta(t) - start)/t``
-    #: (:func:`qb_symbolic.numeric.user_numeric.stored_power`); 0 from |dd>.
-    start: float = 0.0
-    start_mp: Any = 0
-    #: ``zeta'(0)``, the power's limit at t = 0 (0 from |dd>).
-    start_rate_mp: Any = 0
+class PresetProblem(SearchProblem):
+    """The ergotropy of a preset model at one numeric parameter point (its generated
+    stages, :mod:`qb_symbolic.numeric.stages` and :mod:`qb_symbolic.numeric.precise`)."""
 
     def __init__(self, model: str, given: dict[str, Any], window: Any):
         values = resolve(model, given)
@@ -165,22 +102,6 @@ class _Problem:
         self.phase = self.rate * float(self.T)
         self.scale = 4 * self.omega0  # the capacity: zeta <= 4 omega0
 
-    def grid_size(self) -> int:
-        """Points of the search grid; a ValueError beyond ``MAX_GRID_POINTS``."""
-        periods = self.phase / (2 * math.pi)
-        count = max(MINIMUM_GRID, POINTS_PER_PERIOD * periods + 1)
-        if not count <= MAX_GRID_POINTS:
-            raise ValueError(
-                f"the window [0, {float(self.T):.6g}] spans {periods:.3g} periods of the fastest "
-                f"frequency; the search needs {count:.3g} grid points, more than its limit "
-                f"{MAX_GRID_POINTS:.0e}: use a shorter window"
-            )
-        return int(count)
-
-    def float_bound(self) -> float:
-        """Error bound of the float ergotropy over the window (evaluate's bound)."""
-        return (1e-12 + 1e-14 * self.phase) * float(self.scale)
-
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with np.errstate(all="ignore"):
             kappa, dkappa = kappa_and_rate(self.ev_np, self.nodes, np.ldexp(t, self.exponent))
@@ -204,7 +125,7 @@ class _Target:
     bound: float
 
 
-def _scan(problem: _Problem, target: _Target, first: float,
+def _scan(problem: SearchProblem, target: _Target, first: float,
           progress: Progress | None) -> tuple[np.ndarray, np.ndarray, float]:
     """Brackets ``[a, b]`` of every sign change of the rate that can still win."""
     count = problem.grid_size()
@@ -253,7 +174,7 @@ def _refine(function, a: mp.mpf, b: mp.mpf) -> mp.mpf:
     return mp.findroot(function, (a, b), solver="anderson", tol=mp.mpf(10) ** (-WORKING_DIGITS + 5))
 
 
-def _maximise(problem: _Problem, target: _Target, first: float,
+def _maximise(problem: SearchProblem, target: _Target, first: float,
               progress: Progress | None) -> tuple[mp.mpf, mp.mpf, bool, int, int]:
     """The largest value in the window (earliest on ties), and how it was found."""
     a, b, count = _scan(problem, target, first, progress)
@@ -285,12 +206,12 @@ def _maximise(problem: _Problem, target: _Target, first: float,
     return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
-def _ergotropy_target(problem: _Problem) -> _Target:
+def _ergotropy_target(problem: SearchProblem) -> _Target:
     return _Target("ergotropy", problem.zeta_np, lambda s: problem.zeta(s)[0],
                    lambda s: problem.zeta(s)[1], problem.float_bound())
 
 
-def _power_target(problem: _Problem, first: float) -> _Target:
+def _power_target(problem: SearchProblem, first: float) -> _Target:
     def values(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         zeta, rate = problem.zeta_np(t)
         stored = zeta - problem.start
@@ -307,17 +228,13 @@ def _power_target(problem: _Problem, first: float) -> _Target:
 def _problem(model: str, window: Any, battery: Any, params: dict):
     """The search problem of a preset model, a preset ``Battery`` or a user battery."""
     if battery is None:
-        return _Problem(model, params, window), model
+        return PresetProblem(model, params, window), model
     if getattr(battery, "model", None) == "user" and battery.mixed:
-        from .mixed_charging import MixedProblem
-
         return MixedProblem(battery, params, window), "user"
     if getattr(battery, "model", None) == "user":
-        from .user_charging import UserProblem
-
         return UserProblem(battery, params, window), "user"
     model, values = preset_values(battery, model, params)
-    return _Problem(model, values, window), model
+    return PresetProblem(model, values, window), model
 
 
 def charging_time(model: str = "general", window: Any = None, *, battery: Any = None,
@@ -362,8 +279,6 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
     (pi/4, True)
     """
     if getattr(battery, "model", None) == "chain":
-        from .chain_charging import chain_charging
-
         return chain_charging(battery, "ergotropy", window, params)
     problem, model = _problem(model, window, battery, params)
     value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
@@ -393,8 +308,6 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     (1.1655611852, 2.8984454151)
     """
     if getattr(battery, "model", None) == "chain":
-        from .chain_charging import chain_charging
-
         return chain_charging(battery, "power", window, params)
     problem, model = _problem(model, window, battery, params)
     first = float(problem.T) / (problem.grid_size() - 1)

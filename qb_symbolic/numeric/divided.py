@@ -48,6 +48,7 @@ four exact-phase exponentials (0.24 of it ``cos`` and ``sin`` themselves).
 from __future__ import annotations
 
 import math
+import time
 from itertools import pairwise
 
 import mpmath as mp
@@ -330,8 +331,6 @@ def _mp_sorted_difference(z: list, t: mp.mpf) -> mp.mpc:
 
 def _timing(points: int = 10**6) -> None:
     """Print microseconds per point (best of three) for random and clustered nodes."""
-    import time
-
     rng = np.random.default_rng(0)
     t = rng.uniform(0.0, 100.0, points)
     cases = {"random": rng.uniform(-10.0, 10.0, (points, MAX_NODES)),

@@ -14,7 +14,8 @@ chunks, and keeps the float path honest:
   other quantities), kept up to ``PHASE_LIMIT``. Points beyond it are evaluated by
   the mpmath path (exact decimal reading of the inputs, guard digits for the
   phase) when there are at most ``FALLBACK_POINTS`` of them; otherwise a
-  ValueError says so and suggests ``digits=``.
+  ValueError says so and suggests ``digits=`` (both limits, and that fallback, are
+  shared with the other batteries: :mod:`qb_symbolic.numeric.fallback`).
 * **Physical range.** Values within their error bound of the physical range of a
   quantity (``0 <= zeta <= 4 omega0``, ``0 <= C <= 1``, ...) are clipped into it;
   a value outside by more than its bound, or a non-finite value (a result beyond
@@ -42,7 +43,10 @@ from .arguments import (
     preset_values,
     resolve,
 )
+from .chain_numeric import evaluate_chain
 from .codegen import QUANTITIES, evaluators, physical_range
+from .fallback import FALLBACK_DIGITS, PHASE_LIMIT, refine_unresolved
+from .mixed_numeric import evaluate_mixed
 from .precise import evaluate_point
 from .preset_grid import grid_values
 from .stages import (
@@ -58,6 +62,7 @@ from .stages import (
     time_stage,
     uniform_step,
 )
+from .user_evaluate import evaluate_user
 
 #: Points per chunk of the numpy path (about 270 bytes each while in flight).
 CHUNK_POINTS = 1 << 18
@@ -66,13 +71,6 @@ CHUNK_POINTS = 1 << 18
 #: of parameter points, :mod:`qb_symbolic.numeric.preset_grid`). The Fig. 3(c) map
 #: (1e6 points) is one chunk, so its values are the answer, with no copy.
 GRID_CHUNK_POINTS = 1 << 21
-#: Largest phase max_k |nu_k t| (radians) the float path answers; its bound there
-#: is 1e-12 + 1e-14 * 1e9 = 1e-5 omega0 for zeta (measured errors are ~100x smaller).
-PHASE_LIMIT = 1e9
-#: Most points per call re-evaluated by mpmath beyond PHASE_LIMIT (about 1 ms each).
-FALLBACK_POINTS = 2000
-#: Digits of the mpmath fallback: double precision and a margin.
-FALLBACK_DIGITS = 20
 
 
 # --------------------------------------------------------------------------
@@ -208,30 +206,10 @@ def _evaluate_numpy(quantities: tuple[str, ...], t: np.ndarray, model: str,
                     outputs[q] = value.reshape(out_shape)
                 else:
                     outputs[q][index] = value
-    if pending:
-        _fallback(quantities, model, outputs, pending)
+    if pending:  # phases the float path cannot resolve: again with mpmath, point by point
+        refine_unresolved(quantities, outputs, pending, lambda point, t: evaluate_point(
+            evaluators(model, "mpmath"), quantities, point, t, FALLBACK_DIGITS))
     return outputs
-
-
-def _fallback(quantities, model: str, outputs: dict, pending: list) -> None:
-    """Re-evaluate with mpmath the points whose phase the float path cannot resolve."""
-    count = sum(int(np.count_nonzero(mask)) for _, mask, _, _ in pending)
-    if count > FALLBACK_POINTS:
-        raise ValueError(
-            f"{count} points have phases |lambda t| beyond {PHASE_LIMIT:.0e} rad, which double "
-            f"precision cannot resolve (at most {FALLBACK_POINTS} are re-evaluated with mpmath); "
-            "use digits= for the mpmath path, or shorter times or smaller couplings"
-        )
-    ev = evaluators(model, "mpmath")
-    for index, mask, block_p, block_t in pending:
-        shape = mask.shape
-        arrays = {n: np.broadcast_to(block_p[n], shape) for n in PARAMETER_ORDER}
-        times = np.broadcast_to(block_t, shape)
-        for where in (() if mask.ndim == 0 else tuple(w) for w in np.argwhere(mask)):
-            point = {n: float(arrays[n][where]) for n in PARAMETER_ORDER}
-            found = evaluate_point(ev, quantities, point, float(times[where]), FALLBACK_DIGITS)
-            for q in quantities:
-                outputs[q][index + (Ellipsis,)][where] = float(found[q]) + 0.0
 
 
 # --------------------------------------------------------------------------
@@ -295,17 +273,11 @@ def evaluate_many(
         if precise:
             raise ValueError("digits= is not available for chains yet (dense float "
                              "diagonalisation per sector)")
-        from .chain_numeric import evaluate_chain
-
         return evaluate_chain(battery, quantities, t, values)
     if mixed:
-        from .mixed_numeric import evaluate_mixed
-
         return evaluate_mixed(battery, quantities, _check_times(t, precise),
                               battery.values_for(values), digits)
     if battery is not None and getattr(battery, "model", None) == "user":
-        from .user_numeric import evaluate_user
-
         return evaluate_user(battery, quantities, _check_times(t, precise),
                              battery.values_for(values), digits)
     if battery is not None:

@@ -21,9 +21,8 @@ from ..core.values import to_mpf
 from ..model.presets import Battery
 from ..symbolic.quantities import figures_of_merit
 from ..symbolic.subspaces import block_decomposition
+from .charging_base import WORKING_DIGITS
 
-#: Digits of the mpmath refinement: 20 more than the 30 promised.
-WORKING_DIGITS = 50
 #: Largest denominator q tried when recognising t = p pi/(q Omega).
 EXACT_DENOMINATOR = 720
 

@@ -11,61 +11,51 @@ The search of :mod:`qb_symbolic.numeric.charging` needs the ergotropy and its ra
   al., PRL 131, 030402 (2023)), which a mixed start reaches only if it is unitarily
   equivalent to the reversed passive state.
 
-``U`` comes from the closed-form block propagators of :mod:`qb_symbolic.numeric.mixed_numeric`
-(numpy on the scan grid, mpmath at the working precision for the refinement).
+``U`` comes from the closed-form block propagators of :mod:`qb_symbolic.numeric.mixed_dynamics`
+(numpy on the scan grid, mpmath at the working precision for the refinement); the
+construction shared with a pure start is :class:`qb_symbolic.numeric.charging_base.BatteryProblem`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import mpmath as mp
 import numpy as np
 
-from .charging import WORKING_DIGITS, _Problem
-from .mixed_numeric import (
-    _block_propagator_mp,
-    _mp_block,
+from .charging_base import BatteryProblem
+from .mixed_dynamics import (
+    hamiltonian_mp,
     hamiltonians,
     mixed_evaluators,
+    mp_block,
     unitaries,
+    unitary_mp,
 )
-from .user_charging import point_values, window_end
 from .user_grid import entries
 
 
-class MixedProblem(_Problem):
+class MixedProblem(BatteryProblem):
     """The ergotropy of a mixed start at one parameter point, in numpy and mpmath."""
 
-    def __init__(self, battery, given: dict[str, Any], window: Any):
-        self.values = point_values(battery, given)
-        self.T = window_end(self.values, window)
-        self.ev_np = mixed_evaluators(battery, "numpy")
-        self.ev_mp = mixed_evaluators(battery, "mpmath")
+    evaluators = staticmethod(mixed_evaluators)
+
+    def _float_setup(self) -> tuple[float, float]:
         p = [np.asarray([self.values[s.name]]) for s in self.ev_np.params]
         self.params_np = p
         roots = np.concatenate([np.ravel(np.asarray(r, float)) for f in self.ev_np.roots
                                 for r in f(*p)])
-        self.rate = float(np.max(roots) - np.min(roots))
-        self.phase = self.rate * float(self.T)
-        guard = 12 + int(mp.log10(1 + float(np.max(np.abs(roots))) * float(self.T)))
-        self.digits = WORKING_DIGITS + guard
         self.rho0 = entries(self.ev_np.rho0, p, 1).reshape(4, 4)
         self.h0 = entries(self.ev_np.energy_matrix, p, 1).reshape(4, 4)
         H = hamiltonians(self.ev_np, p, 1)[0]
         self.commutator = 1j * (H @ self.h0 - self.h0 @ H)
-        self._precise_setup()
-        with mp.workdps(self.digits):
-            self.start_mp, self.start_rate_mp = self.zeta(mp.mpf(0))
-        self.start = float(self.start_mp)
+        return float(np.max(roots) - np.min(roots)), float(np.max(np.abs(roots)))
 
     def _precise_setup(self) -> None:
         """Passive energy and capacity at the working precision (mpmath ``eighe``)."""
         with mp.workdps(self.digits):
             self.mp_params = [mp.mpf(self.values[s.name]) for s in self.ev_mp.params]
             p = self.mp_params
-            self.mp_rho0 = _mp_block(self.ev_mp.rho0(*p), 4, 4)
-            self.mp_h0 = _mp_block(self.ev_mp.energy_matrix(*p), 4, 4)
+            self.mp_rho0 = mp_block(self.ev_mp.rho0(*p), 4, 4)
+            self.mp_h0 = mp_block(self.ev_mp.energy_matrix(*p), 4, 4)
             r = sorted(mp.re(x) for x in mp.eighe(self.mp_rho0, eigvals_only=True))
             e = sorted(mp.re(x) for x in self.ev_mp.energies(*p))
             self.passive = mp.fsum(x * y for x, y in zip(reversed(r), e))
@@ -88,14 +78,9 @@ class MixedProblem(_Problem):
 
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
         ev, p = self.ev_mp, self.mp_params
-        U = mp.zeros(4, 4)
-        for b, n in enumerate(ev.sizes):
-            U += _block_propagator_mp(ev, b, n, p, t)
+        U = unitary_mp(ev, p, t)
         rho = U * self.mp_rho0 * U.H
-        H = mp.zeros(4, 4)
-        for b, n in enumerate(ev.sizes):
-            basis = _mp_block(ev.bases[b](*p), 4, n)
-            H += basis * _mp_block(ev.blocks[b](*p), n, n) * basis.H
+        H = hamiltonian_mp(ev, p)
         rho_h0 = rho * self.mp_h0
         energy = mp.re(sum(rho_h0[i, i] for i in range(4)))
         commutator = (H * self.mp_h0 - self.mp_h0 * H) * mp.mpc(0, 1)

@@ -1,9 +1,7 @@
 """Numbers for a mixed start: ``rho(t)``, energy, ergotropy, power and capacity.
 
-From :func:`qb_symbolic.symbolic.mixed.mixed_evolution`: per parameter point the
-closed-form roots of every block (near-degenerate points repaired as for pure states),
-the Newton matrices and the divided differences of ``exp(-i z t)`` give
-``U(t) = sum_b U_b exp(-i H_b t) U_b^dag``; then ``rho(t) = U rho0 U^dag`` and
+From the closed-form ``U(t) = sum_b U_b exp(-i H_b t) U_b^dag`` of
+:mod:`qb_symbolic.numeric.mixed_dynamics`: ``rho(t) = U rho0 U^dag`` and
 
 * ``energy = Tr(rho(t) H0)``;
 * ``ergotropy = energy - sum_k r_k(down) e_k(up)``: the passive energy is constant in
@@ -19,108 +17,34 @@ the Newton matrices and the divided differences of ``exp(-i z t)`` give
 The correlation and coherence measures of :mod:`qb_symbolic.numeric.mixed_measures`
 (Wootters concurrence, l1 and first-order coherence, steering, incoherent, coherent and
 local ergotropy) are computed from ``rho(t)``, in numpy or, for ``digits=``, with
-:mod:`qb_symbolic.numeric.mixed_precise`.
+:mod:`qb_symbolic.numeric.mixed_precise`. Maps whose state and dynamics parameters vary
+apart go by the factorisation of :mod:`qb_symbolic.numeric.mixed_separable`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import mpmath as mp
 import numpy as np
-import sympy as sp
 
 from ..core.values import real_array, to_mpf
 from ..model.density import check_positive_at
-from ..symbolic.mixed import mixed_evolution
-from .cache import disk_cached, source_fingerprint
-from .codegen import generate
-from .divided import exp_divided_differences_mp
-from .user_grid import entries, newton_matrices, propagators
-from .user_numeric import PHASE_LIMIT, block_roots
-
-#: What a mixed start answers; the first four also at ``digits=``.
-MIXED_QUANTITIES: tuple[str, ...] = (
-    "energy", "ergotropy", "power", "capacity", "incoherent_ergotropy", "coherent_ergotropy",
-    "concurrence", "l1_coherence", "coherence", "steering", "steerability",
-    "local_ergotropy_1", "local_ergotropy_2")
-#: The quantities from ``Tr(rho H0)`` and the two spectra alone; the others need ``rho(t)``.
-PRECISE_QUANTITIES = MIXED_QUANTITIES[:4]
-
-
-@dataclass(frozen=True)
-class MixedForms:
-    """The expressions the mixed-state evaluators are generated from (picklable)."""
-
-    key: str
-    params: tuple[sp.Symbol, ...]
-    roots: tuple[tuple[sp.Expr, ...], ...]
-    blocks: tuple[tuple[sp.Expr, ...], ...]
-    bases: tuple[tuple[sp.Expr, ...], ...]
-    rho0: tuple[sp.Expr, ...]
-    energy_matrix: tuple[sp.Expr, ...]
-    energies: tuple[sp.Expr, ...]
-
-
-@cache
-def mixed_forms(battery) -> MixedForms:
-    """The forms of a mixed battery: from memory, else from disk, else derived."""
-    key = battery.key()
-
-    def derive() -> MixedForms:
-        ev = mixed_evolution(battery)
-        return MixedForms(key, tuple(battery.parameters),
-                          tuple(b.roots.explicit(clip=True) for b in ev.blocks),
-                          tuple(tuple(b.matrix) for b in ev.blocks),
-                          tuple(tuple(b.basis) for b in ev.blocks),
-                          tuple(sp.Matrix(battery.initial_state)),
-                          tuple(sp.Matrix(battery.energy_operator)),
-                          ev.energies.explicit(clip=True))
-
-    return disk_cached(f"mixed-{source_fingerprint()}-{key}.pickle", derive,
-                       lambda f: isinstance(f, MixedForms) and f.key == key)
-
-
-@dataclass(frozen=True)
-class MixedEvaluators:
-    """Generated functions (argument order: ``params``)."""
-
-    params: tuple[sp.Symbol, ...]
-    sizes: tuple[int, ...]
-    roots: tuple[Any, ...]
-    blocks: tuple[Any, ...]
-    bases: tuple[Any, ...]
-    rho0: Any
-    energy_matrix: Any
-    energies: Any
-    #: Per parameter: whether rho0 uses it; whether H (blocks, roots, bases) or H0 does.
-    in_state: tuple[bool, ...] = ()
-    in_dynamics: tuple[bool, ...] = ()
-
-
-def _uses(params: Sequence[sp.Symbol], *expression_lists) -> tuple[bool, ...]:
-    found = set().union(*(sp.sympify(e).free_symbols for group in expression_lists
-                          for e in group))
-    return tuple(p in found for p in params)
-
-
-@cache
-def mixed_evaluators(battery, backend: str = "numpy") -> MixedEvaluators:
-    forms = mixed_forms(battery)
-    p = forms.params
-    dynamics = (*forms.roots, *forms.blocks, *forms.bases, forms.energy_matrix, forms.energies)
-    return MixedEvaluators(
-        p, tuple(len(r) for r in forms.roots),
-        tuple(generate(p, list(r), backend, f"roots of block {b}") for b, r in enumerate(forms.roots)),
-        tuple(generate(p, list(m), backend, f"block {b} of H") for b, m in enumerate(forms.blocks)),
-        tuple(generate(p, list(u), backend, f"basis U_{b}") for b, u in enumerate(forms.bases)),
-        generate(p, list(forms.rho0), backend, "rho0"),
-        generate(p, list(forms.energy_matrix), backend, "H0"),
-        generate(p, list(forms.energies), backend, "eigenvalues of H0"),
-        _uses(p, forms.rho0), _uses(p, *dynamics))
+from . import mixed_measures, mixed_precise
+from .mixed_dynamics import (
+    MIXED_QUANTITIES,
+    PRECISE_QUANTITIES,
+    MixedEvaluators,
+    hamiltonian_mp,
+    hamiltonians,
+    mixed_evaluators,
+    mp_block,
+    unitaries,
+    unitary_mp,
+)
+from .mixed_separable import separable_map
+from .user_grid import entries
 
 
 def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
@@ -130,35 +54,6 @@ def _spectra(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int):
     r = np.linalg.eigvalsh(rho0)
     e = np.sort(entries(ev.energies, params, N, float), axis=-1)
     return rho0, r, e, entries(ev.energy_matrix, params, N).reshape(N, 4, 4)
-
-
-def hamiltonians(ev: MixedEvaluators, params: Sequence[np.ndarray], N: int) -> np.ndarray:
-    """``H = sum_b U_b H_b U_b^dag`` at N points, ``(N, 4, 4)``."""
-    H = np.zeros((N, 4, 4), complex)
-    for b, n in enumerate(ev.sizes):
-        basis = entries(ev.bases[b], params, N).reshape(N, 4, n)
-        block = entries(ev.blocks[b], params, N).reshape(N, n, n)
-        H += basis @ block @ np.conj(np.swapaxes(basis, 1, 2))
-    return H
-
-
-def unitaries(ev: MixedEvaluators, params: Sequence[np.ndarray], t: np.ndarray) -> np.ndarray:
-    """``U(t) = sum_b U_b exp(-i H_b t) U_b^dag`` at N points (flat ``params`` and ``t``):
-    ``(N, 4, 4)``; a ValueError where a phase exceeds :data:`PHASE_LIMIT`."""
-    N = t.size
-    U = np.zeros((N, 4, 4), complex)
-    top = np.zeros(N)
-    for b, n in enumerate(ev.sizes):
-        roots = block_roots(ev, b, params, (N,))
-        newton = newton_matrices(entries(ev.blocks[b], params, N).reshape(N, n, n), roots)
-        inner = propagators(newton, roots, t[:, None])[:, 0]
-        basis = entries(ev.bases[b], params, N).reshape(N, 4, n)
-        U += basis @ inner @ np.conj(np.swapaxes(basis, 1, 2))
-        top = np.maximum(top, np.max(np.abs(roots), axis=-1) * t)
-    if not np.all(top <= PHASE_LIMIT):
-        raise ValueError(f"phases |lambda t| beyond {PHASE_LIMIT:.0e} rad cannot be resolved in "
-                         "double precision; use digits= for the mpmath path")
-    return U
 
 
 def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequence[np.ndarray],
@@ -171,8 +66,6 @@ def _numpy_points(ev: MixedEvaluators, quantities: Sequence[str], params: Sequen
     energy = np.real(np.einsum("nij,nji->n", rho, h0))
     C = 1j * (hamiltonians(ev, params, N) @ h0 - h0 @ hamiltonians(ev, params, N))
     start = (np.real(np.einsum("nij,nji->n", rho0, h0)), np.real(np.einsum("nij,nji->n", rho0, C)))
-    from . import mixed_measures
-
     found = _figures([*PRECISE_QUANTITIES], energy, r, e, t, np, start)
     found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0, energy,
                        found["ergotropy"], mixed_measures, np.minimum)
@@ -267,8 +160,6 @@ def evaluate_mixed(battery, quantities: Sequence[str], t: Any, values: Mapping[s
     flat_t = np.broadcast_to(t, shape).reshape(-1)
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
     ev = mixed_evaluators(battery, "numpy")
-    from .mixed_separable import separable_map
-
     with np.errstate(all="ignore"):
         found = separable_map(ev, quantities, np.asarray(t, float), arrays)
     if found is not None:
@@ -316,21 +207,12 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
     with mp.workdps(digits + guard):
         params = [to_mpf(s.name, values[s.name]) for s in ev.params]
         time = to_mpf("t", t)
-        U = mp.zeros(4, 4)
-        for b, n in enumerate(ev.sizes):
-            U += _block_propagator_mp(ev, b, n, params, time)
-        rho0 = mp.matrix(4, 4)
-        for k, x in enumerate(ev.rho0(*params)):
-            rho0[k // 4, k % 4] = x
-        h0 = mp.matrix(4, 4)
-        for k, x in enumerate(ev.energy_matrix(*params)):
-            h0[k // 4, k % 4] = x
+        U = unitary_mp(ev, params, time)
+        rho0 = mp_block(ev.rho0(*params), 4, 4)
+        h0 = mp_block(ev.energy_matrix(*params), 4, 4)
         rho = U * rho0 * U.H
         energy = mp.re(sum(rho[i, j] * h0[j, i] for i in range(4) for j in range(4)))
-        H = mp.zeros(4, 4)
-        for b, n in enumerate(ev.sizes):
-            basis = _mp_block(ev.bases[b](*params), 4, n)
-            H += basis * _mp_block(ev.blocks[b](*params), n, n) * basis.H
+        H = hamiltonian_mp(ev, params)
         C = (H * h0 - h0 * H) * mp.mpc(0, 1)
         start = (mp.re(sum((rho0 * h0)[i, i] for i in range(4))),
                  mp.re(sum((rho0 * C)[i, i] for i in range(4))))
@@ -339,8 +221,6 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
             raise ValueError(f"rho0 (the initial density matrix) has an eigenvalue "
                              f"{mp.nstr(r[0], 3)} < 0 at these parameter values: not a state there")
         e = sorted(mp.re(x) for x in ev.energies(*params))
-        from . import mixed_precise
-
         found = _figures([*PRECISE_QUANTITIES], energy, r, e, time, _MpLib, start)
         found |= _measures([q for q in quantities if q not in PRECISE_QUANTITIES], rho, h0,
                            energy, found["ergotropy"], mixed_precise, min)
@@ -351,30 +231,3 @@ def mixed_point(battery, quantities: Sequence[str], values: Mapping[str, Any], t
 
 class _MpLib:
     minimum, maximum = staticmethod(min), staticmethod(max)
-
-
-def _mp_block(values, rows: int, cols: int) -> mp.matrix:
-    """A row-major list as an mpmath matrix."""
-    out = mp.matrix(rows, cols)
-    for k, x in enumerate(values):
-        out[k // cols, k % cols] = x
-    return out
-
-
-def _block_propagator_mp(ev: MixedEvaluators, b: int, n: int, params, time) -> mp.matrix:
-    """``U_b exp(-i H_b t) U_b^dag`` (4x4) at working precision (Newton form, Leja order)."""
-    from .user_precise import leja_order
-
-    nodes = leja_order([mp.re(r) for r in ev.roots[b](*params)])
-    H = mp.matrix(n, n)
-    for k, x in enumerate(ev.blocks[b](*params)):
-        H[k // n, k % n] = x
-    basis = mp.matrix(4, n)
-    for k, x in enumerate(ev.bases[b](*params)):
-        basis[k // n, k % n] = x
-    diffs = exp_divided_differences_mp(nodes, time)
-    inner, product = mp.zeros(n, n), mp.eye(n)
-    for m in range(n):
-        inner += diffs[m] * product
-        product = product * (H - nodes[m] * mp.eye(n))
-    return basis * inner * basis.H

@@ -13,7 +13,7 @@ unitaries, eigenvalue problems and 4x4 products instead of ``S Q``.
 
 Applies when only energy, ergotropy, power and capacity are asked for and no axis of the
 broadcast varies both a parameter of ``rho0`` and one of ``(t, H, H0)`` (else the general
-path of :mod:`qb_symbolic.numeric.mixed_numeric` answers).
+path of :mod:`qb_symbolic.numeric.mixed_numeric` answers, which calls this first).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model.density import check_positive_at
-from .mixed_numeric import PRECISE_QUANTITIES, MixedEvaluators, hamiltonians, unitaries
+from .mixed_dynamics import PRECISE_QUANTITIES, MixedEvaluators, hamiltonians, unitaries
 from .user_grid import entries
 
 

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from .evaluate import evaluate_many
+
 #: Values (points x times) per chunk: 2^20 doubles per quantity, 8 MB.
 CHUNK_ELEMENTS = 1 << 20
 #: A progress bar is drawn (on a terminal) for sweeps of at least this many chunks.
@@ -55,9 +57,7 @@ class SweepResult:
 
 def _sweep_chunk(spec: dict, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One chunk: ``(points, times)`` per quantity. The same function runs locally and on
-    Dask workers (it imports the package itself, so a worker needs only qb_symbolic)."""
-    from .evaluate import evaluate_many
-
+    Dask workers (pickled by reference to this module, so a worker needs only qb_symbolic)."""
     values = {**spec["fixed"], **{n: c[:, None] for n, c in columns.items()}}
     target = {"battery": spec["battery"]} if spec["battery"] is not None else {"model": spec["model"]}
     found = evaluate_many(spec["quantities"], spec["t"][None, :], **target, **values)
@@ -166,7 +166,7 @@ def _run(spec: dict, chunks: list[dict], client: Any, bar: _Bar | None) -> dict[
             if bar:
                 bar.update(k + 1)
     else:
-        try:
+        try:  # inside: Dask is an optional extra (qb_symbolic[distributed])
             from dask.distributed import as_completed
         except ImportError as error:
             raise ValueError("client= needs Dask: pip install 'qb_symbolic[distributed]'") from error

@@ -42,8 +42,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from .divided import exp_divided_differences, stable_order
+from .fallback import PHASE_LIMIT
 from .stages import uniform_step
-from .user_numeric import NUMPY, PHASE_LIMIT, UserEvaluators, block_roots, figures, start_forms
+from .user_numeric import NUMPY, UserEvaluators, block_roots, figures, start_forms
 from .user_spectral import SIGMA, GridFactors, StoredFactors, separated, spectral_factors
 
 #: Quantities that need ``ad - bc`` (the second quadratic form).

@@ -1,4 +1,5 @@
-"""Numbers for any battery from its closed forms: numpy (broadcasting; mpmath in user_precise).
+"""Numbers for any battery from its closed forms: numpy (broadcasting; mpmath in user_precise;
+which path answers a call: user_evaluate).
 
 The closed forms of :mod:`qb_symbolic.symbolic.evolution` are generated once per
 battery (``lambdify`` with ``cse=True``, argument order from the battery's declared
@@ -32,12 +33,11 @@ from ..symbolic.evolution import evolution
 from .cache import disk_cached, source_fingerprint
 from .codegen import generate
 from .divided import exp_divided_differences, stable_order
+from .fallback import PHASE_LIMIT
 
 QUANTITIES: tuple[str, ...] = (
     "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
 )
-#: Largest phase max_k |y_k t| (radians) the float path answers (as for the presets).
-PHASE_LIMIT = 1e9
 
 
 @dataclass(frozen=True)
@@ -290,79 +290,3 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
         if not np.all(np.isfinite(v) | unresolved):
             raise ValueError(f"the float path cannot represent {q} at these inputs; use digits=")
     return out, unresolved
-
-
-def _fallback(battery, quantities: Sequence[str], out: dict, pending: list) -> None:
-    """Points beyond PHASE_LIMIT again with mpmath (at most FALLBACK_POINTS of them)."""
-    from .evaluate import FALLBACK_DIGITS, FALLBACK_POINTS
-    from .user_precise import evaluate_user_point
-
-    count = sum(int(np.count_nonzero(mask)) for _, mask, _, _ in pending)
-    if count > FALLBACK_POINTS:
-        raise ValueError(
-            f"{count} points have phases |lambda t| beyond {PHASE_LIMIT:.0e} rad, which double "
-            f"precision cannot resolve (at most {FALLBACK_POINTS} are re-evaluated with "
-            "mpmath); use digits= for the mpmath path, or shorter times or smaller couplings")
-    for index, mask, block, times in pending:
-        arrays = {n: np.broadcast_to(a, mask.shape) for n, a in block.items()}
-        times = np.broadcast_to(times, mask.shape)
-        for where in (tuple(w) for w in np.argwhere(mask)):
-            point = {n: float(a[where]) for n, a in arrays.items()}
-            found = evaluate_user_point(battery, quantities, point, float(times[where]),
-                                        FALLBACK_DIGITS)
-            for q in quantities:
-                out[q][index + (Ellipsis,)][where] = float(found[q]) + 0.0
-
-
-def evaluate_user(battery, quantities: Sequence[str], t: Any, values: Mapping[str, Any],
-                  digits: int | None) -> dict[str, np.ndarray]:
-    """Quantities of a user battery: float path in chunks, or mpmath per point."""
-    from ..core.values import real_array
-    from .stages import chunk_slices, take_block
-
-    if digits is not None:
-        from .user_precise import evaluate_user_point
-
-        objs = [np.asarray(values[s.name], dtype=object) for s in battery.parameters]
-        t_obj = np.asarray(t, dtype=object)
-        shape = np.broadcast_shapes(t_obj.shape, *(o.shape for o in objs))
-        out = {q: np.empty(shape, dtype=object) for q in quantities}
-        for index in np.ndindex(shape):
-            point = {s.name: np.broadcast_to(o, shape)[index]
-                     for s, o in zip(battery.parameters, objs)}
-            found = evaluate_user_point(battery, quantities, point,
-                                        np.broadcast_to(t_obj, shape)[index], digits)
-            for q in quantities:
-                out[q][index] = found[q]
-        return out
-    arrays = {n: real_array(n, v) for n, v in values.items()}
-    found = _on_grid(battery, quantities, t, arrays)
-    if found is not None:
-        return found
-    shape = np.broadcast_shapes(t.shape, *(a.shape for a in arrays.values()))
-    out = {q: np.empty(shape) for q in quantities}
-    pending = []
-    for index in chunk_slices(shape, 1 << 16):
-        block = {n: take_block(a, index, len(shape)) for n, a in arrays.items()}
-        times = take_block(t, index, len(shape))
-        found, unresolved = evaluate_user_numpy(battery, quantities, times, block)
-        for q in quantities:
-            out[q][index + (Ellipsis,)] = found[q]
-        if np.any(unresolved):
-            pending.append((index, np.array(unresolved), block, times))
-    if pending:
-        _fallback(battery, quantities, out, pending)
-    return out
-
-
-def _on_grid(battery, quantities: Sequence[str], t: np.ndarray,
-             arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
-    """The uniform-grid path (:mod:`qb_symbolic.numeric.user_grid`) when it applies."""
-    from .user_grid import evaluate_user_grid, grid_layout
-
-    ev = user_evaluators(battery, "numpy")
-    params = [arrays[s.name] for s in ev.params]
-    layout = grid_layout(t, np.broadcast_shapes(*(p.shape for p in params)))
-    if layout is None:
-        return None  # the general path, with its mpmath fallback beyond PHASE_LIMIT
-    return evaluate_user_grid(ev, quantities, t, layout, params)
