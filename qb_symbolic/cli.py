@@ -134,7 +134,7 @@ def _run_figures(args: argparse.Namespace) -> str:
 
 
 def _run_claims(args: argparse.Namespace) -> str:
-    from .paper.claims import write_claims
+    from .paper.families import write_claims
 
     md, js = write_claims(args.out)
     return f"wrote {md}\nwrote {js}"

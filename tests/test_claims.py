@@ -28,10 +28,10 @@ from qb_symbolic.paper.claims import (
     ClaimResult,
     decide,
     paper_quote,
-    write_claims,
 )
 from qb_symbolic.paper.claims_chains import CONJECTURE
 from qb_symbolic.paper.claims_common import misquoted, quoted_sentence
+from qb_symbolic.paper.families import write_claims
 from qb_symbolic.paper.figures import DEFAULT_GAMMA
 
 #: The paper's text (Zhang, Song, Wang 2024), beside the working tree; absent elsewhere.

@@ -77,21 +77,11 @@ def test_every_module_in_a_layer() -> None:
 #: package, each with why. An import inside a function hides a loop from Python but not
 #: from this test. Optional extras (qutip, dask, jax) are no package modules, so their
 #: lazy imports never form a loop and need no entry here.
-ALLOWED_LOOP_EDGES = {
-    # paper/: write_claims imports the registry of claim families lazily, and the registry
-    # (families.py) imports CLAIMS from claims.py at its top. Owned by paper/, not fixed
-    # by the numeric/ change that added this test; remove the entry once it is.
-    ("paper.claims", "paper.families"): "paper/claims.py: write_claims -> families.PAPER",
-}
+ALLOWED_LOOP_EDGES: dict[tuple[str, str], str] = {}
 
 #: numeric/ modules whose imports inside functions of package modules are allowed for
 #: now, with why (the rule: every such import sits at the top of its module).
-ALLOWED_LAZY_IMPORTS = {
-    # numeric/derivatives.py (_preset: model.presets.MODELS, Battery) belongs to another
-    # change in progress; model/ is a lower layer, so the import closes no loop and can
-    # move to the top of the module; remove the entry then.
-    "numeric/derivatives.py": "_preset imports model.presets lazily",
-}
+ALLOWED_LAZY_IMPORTS: dict[str, str] = {}
 
 #: Third-party modules numeric/ may import inside a function: the optional extras of
 #: pyproject.toml, absent from a plain install (each such import says so in a comment).

@@ -27,6 +27,7 @@ from sympy.printing.pycode import MpmathPrinter
 
 from ..core.errors import NoClosedForm
 from ..core.values import real_array, to_mpf
+from ..model.presets import MODELS, Battery
 from ..symbolic.any_battery import two_qubit_model
 from ..symbolic.real_forms import RealForms, real_forms
 from .cache import disk_cached, source_fingerprint
@@ -52,8 +53,6 @@ def _battery(model: str | None, battery: Any):
 
 @cache
 def _preset(name: str):
-    from ..model.presets import MODELS, Battery
-
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; models: {', '.join(MODELS)}")
     return Battery(name).as_model()

@@ -34,7 +34,6 @@ that decide the verdicts, which are printed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from .claim_writer import count_statuses, headline, markdown_table
 
@@ -102,7 +101,6 @@ __all__ = [
     "headline",
     "markdown_table",
     "paper_quote",
-    "write_claims",
     "xyz_fig6_holds",
     "xyz_fig7_holds",
 ]
@@ -127,23 +125,3 @@ CLAIMS: dict[str, Callable[[], ClaimResult]] = {
 }
 
 
-def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:
-    """Write ``claims.md`` and ``claims.json`` (``qb-symbolic claims``).
-
-    Parameters
-    ----------
-    out : Path or str
-        Output folder (created if needed).
-    results : list of ClaimResult, optional
-        Decided claims; every claim of :data:`CLAIMS` by default.
-
-    Returns
-    -------
-    tuple of Path
-        The paths of ``claims.md`` and ``claims.json``
-        (:meth:`qb_symbolic.paper.claim_writer.ClaimFamily.write`).
-    """
-    # Imported here: the registry of families imports this module for CLAIMS.
-    from .families import PAPER
-
-    return PAPER.write(out, results)

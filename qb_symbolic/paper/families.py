@@ -13,10 +13,13 @@ writes, the figures its step draws and its texts in the report; the report
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .chain_figures import CHAIN_FIGURES
 from .claim_writer import ClaimFamily
 from .claims import CLAIMS
 from .claims_chains import CHAIN_CLAIMS
+from .claims_common import ClaimResult
 from .claims_thermal import thermal_dm_ksea_raise, thermal_temperature_lowers
 from .claims_thermal_field import thermal_field_uniformity
 from .thermal_figures import THERMAL_FIGURES
@@ -86,3 +89,22 @@ CHAINS = ClaimFamily(
 FAMILIES: tuple[ClaimFamily, ...] = (PAPER, THERMAL, CHAINS)
 
 __all__ = ["CHAINS", "FAMILIES", "PAPER", "THERMAL"]
+
+
+def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:
+    """Write ``claims.md`` and ``claims.json`` (``qb-symbolic claims``).
+
+    Parameters
+    ----------
+    out : Path or str
+        Output folder (created if needed).
+    results : list of ClaimResult, optional
+        Decided claims; every claim of :data:`CLAIMS` by default.
+
+    Returns
+    -------
+    tuple of Path
+        The paths of ``claims.md`` and ``claims.json``
+        (:meth:`qb_symbolic.paper.claim_writer.ClaimFamily.write`).
+    """
+    return PAPER.write(out, results)
