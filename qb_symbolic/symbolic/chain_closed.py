@@ -43,13 +43,12 @@ from ..model.chain import ChainBattery
 from .chain_sectors import Sector, chain_sectors, exact_basis, operator_matrix
 from .evolution import (
     BlockEvolution,
+    SpectralEvolution,
     T,
     _block_evolution,
     _cayley_hamilton,
     _lagrange_sums_to_one,
     lagrange_projector,
-    root_values,
-    spectral_state,
 )
 from .roots import prove_roots
 from .structure import Block, _fixed_lanczos, _krylov_rank, _orthonormal, _tidy, cyclic_span
@@ -144,7 +143,7 @@ def _zero(M: sp.MatrixBase) -> bool:
 
 
 @dataclass(frozen=True)
-class ChainEvolution:
+class ChainEvolution(SpectralEvolution):
     """The closed-form charging state of a chain battery, with its exact proofs.
 
     Attributes
@@ -166,18 +165,6 @@ class ChainEvolution:
     initial: sp.Matrix
     reachable: tuple[Block, ...]
     blocks: tuple[BlockEvolution, ...]
-
-    def state(self, t: sp.Expr = T) -> sp.Matrix:
-        """``psi(t)`` (``2^N x 1``), spectral form, in the parameters and node symbols."""
-        return spectral_state(self.blocks, t)
-
-    def root_values(self, clip: bool = False) -> dict[sp.Symbol, sp.Expr]:
-        """``{lambda_{b,k}: explicit closed-form root}``."""
-        return root_values(self.blocks, clip)
-
-    def explicit(self, expr):
-        """``expr`` with every node symbol replaced by its closed form."""
-        return expr.xreplace(self.root_values())
 
     @property
     def eigenvalues(self) -> dict[sp.Symbol, sp.Expr]:

@@ -96,8 +96,28 @@ def _block_evolution(index: int, block, psi0: sp.Matrix) -> BlockEvolution:
                           tuple(newton))
 
 
+class SpectralEvolution:
+    """What a closed-form evolution over populated ``blocks`` (of
+    :class:`BlockEvolution`) offers: the state, the roots and their substitution (shared by
+    the two-qubit :class:`Evolution` and the chains' ``ChainEvolution``)."""
+
+    blocks: tuple[BlockEvolution, ...]
+
+    def state(self, t: sp.Expr = T) -> sp.Matrix:
+        """``psi(t)`` in the spectral form, in the parameters and the node symbols."""
+        return spectral_state(self.blocks, t)
+
+    def root_values(self, clip: bool = False) -> dict[sp.Symbol, sp.Expr]:
+        """``{lambda_{b,k}: explicit root}`` for every populated block."""
+        return root_values(self.blocks, clip)
+
+    def explicit(self, expr):
+        """``expr`` with every node symbol replaced by its closed form."""
+        return expr.xreplace(self.root_values())
+
+
 @dataclass(frozen=True)
-class Evolution:
+class Evolution(SpectralEvolution):
     """The closed-form charging state of a battery and the forms derived from it.
 
     Attributes
@@ -116,18 +136,6 @@ class Evolution:
     structure: Structure
     blocks: tuple[BlockEvolution, ...]
     energies: RootForm
-
-    def state(self, t: sp.Expr = T) -> sp.Matrix:
-        """``psi(t)`` in the spectral form, in the parameters and the node symbols."""
-        return spectral_state(self.blocks, t)
-
-    def root_values(self, clip: bool = False) -> dict[sp.Symbol, sp.Expr]:
-        """``{lambda_{b,k}: explicit root}`` for every populated block."""
-        return root_values(self.blocks, clip)
-
-    def explicit(self, expr):
-        """``expr`` with every node symbol replaced by its closed form."""
-        return expr.xreplace(self.root_values())
 
     def proofs(self) -> dict[str, bool]:
         """Each proof of the module docstring, by name, with its exact verdict."""
