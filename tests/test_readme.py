@@ -31,7 +31,7 @@ README = ROOT / "README.md"
 #: the paper's figures through the functions ``latex`` and ``figures`` call; ``latex``
 #: itself (tests/test_latex.py::test_latex_command); and the selfcheck's usage line with
 #: its optional flags in brackets (tests/test_selfcheck.py).
-RUN_ELSEWHERE = ("qb-symbolic report", "qb-symbolic latex", "qb-symbolic latex --out qb_formulas",
+RUN_ELSEWHERE = ("qb-symbolic report", "qb-symbolic report --out qb_report", "qb-symbolic latex", "qb-symbolic latex --out qb_formulas",
                  "qb-symbolic figures --out qb_figures",
                  "qb-symbolic selfcheck [--points 3] [--seed S] [--no-qutip]")
 #: Options whose commands need a program the pip install does not bring.
