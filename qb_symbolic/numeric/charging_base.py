@@ -12,6 +12,7 @@ every kind of problem at its top without a loop.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -87,7 +88,7 @@ class ChargingResult:
 Progress = Callable[[int, int], None]
 
 
-class SearchProblem:
+class SearchProblem(ABC):
     """The ergotropy of one numeric parameter point, in numpy and mpmath: what the search
     of :mod:`qb_symbolic.numeric.charging` reads.
 
@@ -120,13 +121,13 @@ class SearchProblem:
         """Error bound of the float ergotropy over the window (evaluate's bound)."""
         return (1e-12 + 1e-14 * self.phase) * float(self.scale)
 
+    @abstractmethod
     def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The ergotropy and its time derivative at the times ``t`` (float path)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
         """The ergotropy and its time derivative at ``t``, at the working precision."""
-        raise NotImplementedError
 
 
 def point_values(battery, given: dict[str, Any]) -> dict[str, float]:
@@ -182,10 +183,10 @@ class BatteryProblem(SearchProblem):
             self.start_mp, self.start_rate_mp = self.zeta(mp.mpf(0))
         self.start = float(self.start_mp)
 
+    @abstractmethod
     def _float_setup(self) -> tuple[float, float]:
         """The numpy data of the point; returns ``(max - min, max |.|)`` of the roots."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _precise_setup(self) -> None:
         """The mpmath data of the point at ``digits``, ``scale`` (the capacity) among them."""
-        raise NotImplementedError
