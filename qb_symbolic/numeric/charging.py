@@ -39,6 +39,7 @@ import sympy as sp
 
 from ..core.symbols import t as t_symbol
 from ..core.values import describe, real_array, to_mpf
+from ..model.kinds import battery_kind
 from .arguments import PARAMETER_ORDER, preset_values, resolve
 from .chain_charging import chain_charging
 from .charging_base import WORKING_DIGITS, ChargingResult, Progress, SearchProblem
@@ -225,14 +226,17 @@ def _power_target(problem: SearchProblem, first: float) -> _Target:
                    slope, problem.float_bound() / first)
 
 
+#: The two-qubit batteries' search problems by kind (:func:`qb_symbolic.model.kinds.battery_kind`).
+PROBLEMS = {"mixed": MixedProblem, "pure": UserProblem}
+
+
 def _problem(model: str, window: Any, battery: Any, params: dict):
     """The search problem of a preset model, a preset ``Battery`` or a user battery."""
     if battery is None:
         return PresetProblem(model, params, window), model
-    if getattr(battery, "model", None) == "user" and battery.mixed:
-        return MixedProblem(battery, params, window), "user"
-    if getattr(battery, "model", None) == "user":
-        return UserProblem(battery, params, window), "user"
+    kind = battery_kind(battery)
+    if kind in PROBLEMS:
+        return PROBLEMS[kind](battery, params, window), "user"
     model, values = preset_values(battery, model, params)
     return PresetProblem(model, values, window), model
 
@@ -278,7 +282,7 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
     >>> r.t_exact, r.full_charge
     (pi/4, True)
     """
-    if getattr(battery, "model", None) == "chain":
+    if battery_kind(battery) == "chain":
         return chain_charging(battery, "ergotropy", window, params)
     problem, model = _problem(model, window, battery, params)
     value, time, at_end, count, ties = _maximise(problem, _ergotropy_target(problem), 0.0, progress)
@@ -307,7 +311,7 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     >>> round(float(r.t), 10), round(float(r.value), 10)
     (1.1655611852, 2.8984454151)
     """
-    if getattr(battery, "model", None) == "chain":
+    if battery_kind(battery) == "chain":
         return chain_charging(battery, "power", window, params)
     problem, model = _problem(model, window, battery, params)
     first = float(problem.T) / (problem.grid_size() - 1)

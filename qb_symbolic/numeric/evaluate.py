@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..core.values import describe
+from ..model.kinds import battery_kind
 from ..model.presets import MODELS
 from .arguments import (
     MAX_DIGITS,
@@ -239,6 +240,10 @@ def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: di
 # --------------------------------------------------------------------------
 
 
+#: The two-qubit batteries' evaluators by kind (:func:`qb_symbolic.model.kinds.battery_kind`).
+TWO_QUBIT = {"mixed": evaluate_mixed, "pure": evaluate_user}
+
+
 def evaluate_many(
     quantities: Any,
     t: Any,
@@ -262,24 +267,21 @@ def evaluate_many(
     """
     if isinstance(quantities, str):
         quantities = (quantities,)
-    mixed = getattr(battery, "model", None) == "user" and battery.mixed
-    special = mixed or getattr(battery, "model", None) == "chain"  # their own quantity lists
+    kind = battery_kind(battery)
+    special = kind in ("mixed", "chain")  # their own quantity lists
     quantities = tuple(q if special else check_quantity(q) for q in quantities)
     precise = digits is not None
     if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))
                     or not 1 <= digits <= MAX_DIGITS):
         raise ValueError(f"digits must be a positive integer (1 to {MAX_DIGITS}); got {describe(digits)}")
-    if getattr(battery, "model", None) == "chain":
+    if kind == "chain":
         if precise:
             raise ValueError("digits= is not available for chains yet (dense float "
                              "diagonalisation per sector)")
         return evaluate_chain(battery, quantities, t, values)
-    if mixed:
-        return evaluate_mixed(battery, quantities, _check_times(t, precise),
-                              battery.values_for(values), digits)
-    if battery is not None and getattr(battery, "model", None) == "user":
-        return evaluate_user(battery, quantities, _check_times(t, precise),
-                             battery.values_for(values), digits)
+    if kind in TWO_QUBIT:
+        return TWO_QUBIT[kind](battery, quantities, _check_times(t, precise),
+                               battery.values_for(values), digits)
     if battery is not None:
         model, values = preset_values(battery, model, values)
     unknown = [n for n in values if n not in PARAMETER_ORDER]
