@@ -86,7 +86,13 @@ def _shell_cases() -> list[tuple[int, str, list[str]]]:
         command = " ".join(match.group(1).split())
         if command not in RUN_ELSEWHERE:
             cases.append((text[: match.start()].count("\n") + 1, command, []))
-    return cases
+    seen: set[tuple[str, tuple[str, ...]]] = set()  # a command quoted twice runs once
+    unique = []
+    for line, command, output in cases:
+        if (command, tuple(output)) not in seen:
+            seen.add((command, tuple(output)))
+            unique.append((line, command, output))
+    return unique
 
 
 @pytest.mark.parametrize("line, command, output", _shell_cases(),
