@@ -108,26 +108,34 @@ def _search(args: argparse.Namespace, search) -> tuple[Any, Target, int]:
     return result, target, 16 if target.kind == "chain" else 40
 
 
-def run_tmin(args: argparse.Namespace) -> dict[str, Any]:
-    """``qb-symbolic tmin``: the time of the largest ergotropy in the window."""
-    from .numeric.charging import charging_time
-
-    result, target, shown = _search(args, charging_time)
+def _payload(result: Any, target: Target, shown: int, time: str, value: str,
+             extra: dict[str, Any]) -> dict[str, Any]:
+    """A search's JSON: the time and value under their names (``time``, ``value``), with
+    their exact form and digits, ``extra`` fields, and the window's facts."""
     return {
         "model": target.label,
         "params": target.resolved(),
-        "t_min": float(result.t),
-        "ergotropy_max": float(result.value),
-        "full_charge": bool(result.full_charge),
-        "capacity": float(result.capacity),
-        "t_min_exact": None if result.t_exact is None else str(result.t_exact),
-        "t_min_digits": _digits(result.t, shown),
-        "ergotropy_max_digits": _digits(result.value, shown),
+        time: float(result.t),
+        value: float(result.value),
+        **extra,
+        f"{time}_exact": None if result.t_exact is None else str(result.t_exact),
+        f"{time}_digits": _digits(result.t, shown),
+        f"{value}_digits": _digits(result.value, shown),
         "window": float(result.window[1]),
         "at_window_end": result.at_window_end,
         "grid_points": result.grid_points,
         "unrefined_ties": result.unrefined_ties,
     }
+
+
+def run_tmin(args: argparse.Namespace) -> dict[str, Any]:
+    """``qb-symbolic tmin``: the time of the largest ergotropy in the window."""
+    from .numeric.charging import charging_time
+
+    result, target, shown = _search(args, charging_time)
+    return _payload(result, target, shown, "t_min", "ergotropy_max",
+                    {"full_charge": bool(result.full_charge),
+                     "capacity": float(result.capacity)})
 
 
 def run_max_power(args: argparse.Namespace) -> dict[str, Any]:
@@ -135,16 +143,4 @@ def run_max_power(args: argparse.Namespace) -> dict[str, Any]:
     from .numeric.charging import max_power
 
     result, target, shown = _search(args, max_power)
-    return {
-        "model": target.label,
-        "params": target.resolved(),
-        "t": float(result.t),
-        "power_max": float(result.value),
-        "t_exact": None if result.t_exact is None else str(result.t_exact),
-        "t_digits": _digits(result.t, shown),
-        "power_max_digits": _digits(result.value, shown),
-        "window": float(result.window[1]),
-        "at_window_end": result.at_window_end,
-        "grid_points": result.grid_points,
-        "unrefined_ties": result.unrefined_ties,
-    }
+    return _payload(result, target, shown, "t", "power_max", {})
