@@ -20,9 +20,12 @@ report; ``cli``: the ``qb-symbolic`` command.
 from .core.errors import NoClosedForm
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
 from .export.code import LANGUAGES, export
+from .model.battery import Battery
 from .model.chain import chain
 from .model.float_inputs import FLOAT_TOLERANCE, FloatInputWarning
-from .model.presets import MODELS, Battery
+from .model.network import network
+from .model.presets import MODELS
+from .numeric.channel_numeric import CHANNEL_QUANTITIES, charged_then_noisy, noisy_quantity
 from .numeric.charging import charging_time, max_power
 from .numeric.charging_base import ChargingResult
 from .numeric.codegen import QUANTITIES
@@ -38,6 +41,7 @@ from .symbolic.any_battery import (
     evolved_state,
     figures_of_merit,
 )
+from .symbolic.channels import CHANNELS, Channel, channel
 from .symbolic.dynamics import EvolvedState, partial_trace
 from .symbolic.gibbs_batteries import GIBBS_MODELS, gibbs_battery
 from .symbolic.mixed_states import (
@@ -60,6 +64,8 @@ from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHANNELS",
+    "CHANNEL_QUANTITIES",
     "FLOAT_TOLERANCE",
     "GIBBS_MODELS",
     "LANGUAGES",
@@ -70,6 +76,7 @@ __all__ = [
     "BatteryFigures",
     "BatteryState",
     "BlockEigensystem",
+    "Channel",
     "ChargingResult",
     "D",
     "Delta",
@@ -86,6 +93,8 @@ __all__ = [
     "beta",
     "block_decomposition",
     "chain",
+    "channel",
+    "charged_then_noisy",
     "charging_time",
     "coherence_of_state",
     "concurrence_of_pure_state",
@@ -101,6 +110,8 @@ __all__ = [
     "gamma",
     "gibbs_battery",
     "max_power",
+    "network",
+    "noisy_quantity",
     "omega0",
     "optimise",
     "partial_trace",

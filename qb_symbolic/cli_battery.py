@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .core.symbols import PARAMETERS
+from .model.kinds import battery_kind
 
 
 def number(text: str) -> float:
@@ -128,7 +129,7 @@ def user_battery(args: argparse.Namespace):
 
         return gibbs_battery(args.gibbs), values
     from .cli_initial import initial_input
-    from .model.presets import Battery
+    from .model.battery import Battery
 
     initial = "dd" if args.initial is None else initial_input(args.initial, args.h0)
     # a float state (a .npy file) is read as the exact state nearest to it, with a warning
@@ -183,11 +184,8 @@ class Target:
     @property
     def kind(self) -> str:
         """``preset``, ``chain``, ``mixed`` (thermal or density-matrix start) or ``user``."""
-        if self.battery is None:
-            return "preset"
-        if getattr(self.battery, "model", None) == "chain":
-            return "chain"
-        return "mixed" if getattr(self.battery, "mixed", False) else "user"
+        kind = battery_kind(self.battery)
+        return "user" if kind == "pure" else kind
 
     def where(self) -> dict[str, Any]:
         """``model=`` or ``battery=`` for the package's functions."""

@@ -51,7 +51,7 @@ def _derivative(args: argparse.Namespace, target: Target, times) -> Any:
                          f"instead (eval), or find a largest value with optimise")
     values = target.values
     if target.battery is None:
-        from .model.presets import Battery
+        from .model.battery import Battery
 
         target.resolved()  # a preset conflict (--model ising --gamma 0.5) is refused here
         names = Battery(target.model).as_model().names

@@ -100,7 +100,7 @@ def run_latex(args: argparse.Namespace) -> str:
 def _model_latex(args: argparse.Namespace, target: Target) -> str:
     """The formulas document of one battery (given values substituted exactly)."""
     from .export.model_document import MODEL_MASTER, write_model_document
-    from .model.presets import Battery
+    from .model.battery import Battery
 
     if args.png:
         raise ValueError("--png renders a section of the paper's document; leave it out with "

@@ -189,7 +189,7 @@ def test_sector_matrix_is_the_restriction():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: qb.chain(1, "ising"), "N .* integer >= 2"),
+    (lambda: qb.chain(0, "ising"), "N .* integer >= 1"),
     (lambda: qb.chain(23, "ising"), "beyond reach .N <= 22"),
     (lambda: qb.chain(4, "heisenberg"), "unknown model"),
     (lambda: qb.chain(4, bond="J*X", site="Omega*X"), "bond term"),
@@ -265,7 +265,7 @@ def test_cli_chain(capsys):
     assert printed["full_charge"] and abs(printed["t_min"] - np.pi / 2) < 1e-7
     assert len(printed["t_min_digits"].replace(".", "")) == 16  # double precision, said so
     for argv, message in ((["--chain", "4", "--model", "ising", "--gamma", "0.3"], "fixed by"),
-                          (["--chain", "1"], "integer >= 2"),
+                          (["--chain", "0"], "integer >= 1"),
                           (["--chain", "23"], "beyond reach"),
                           (["--chain", "4", "--model", "heisenberg"], "heisenberg"),
                           (["--periodic"], "needs --chain"),

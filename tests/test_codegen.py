@@ -14,7 +14,7 @@ from conftest import SEED, mp_evolved_state, random_point
 
 from qb_symbolic import QUANTITIES, evaluate, evaluate_many
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma, omega0, t
-from qb_symbolic.model.presets import Battery
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.numeric import codegen
 from qb_symbolic.symbolic.quantities import figures_of_merit
 

@@ -9,8 +9,9 @@ import pytest
 import sympy as sp
 from conftest import SEED, mp_evolved_state, random_point
 
+from qb_symbolic.core.pauli import ket
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma, t
-from qb_symbolic.model.presets import Battery, ket
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.symbolic.dynamics import evolved_state, partial_trace
 
 PROOF_BATTERIES = [Battery(), Battery(D=0), Battery(Omega=0), Battery("parallel"), Battery("ising")]

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from qb_symbolic.core.pauli import ket, sigma
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma, omega0
-from qb_symbolic.model.presets import Battery, battery_hamiltonian, exact_value, ket, sigma
+from qb_symbolic.model.battery import Battery
+from qb_symbolic.model.presets import battery_hamiltonian, exact_value
 
 
 def test_general_hamiltonian_matches_hand_calculation():

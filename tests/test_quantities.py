@@ -12,7 +12,7 @@ from conftest import SEED
 
 from qb_symbolic import evaluate
 from qb_symbolic.core.symbols import D, J, Omega, omega0, t
-from qb_symbolic.model.presets import Battery
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.symbolic.dynamics import evolved_state, partial_trace
 from qb_symbolic.symbolic.quantities import (
     coherence_of_state,

@@ -10,7 +10,7 @@ import sympy as sp
 from conftest import SEED, mp_hamiltonian
 
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma
-from qb_symbolic.model.presets import Battery
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.symbolic.spectrum import discriminant_sum_of_squares, eigensystem, z
 
 PAPER_PARAMETERS = {Omega, J, gamma, Delta, D}

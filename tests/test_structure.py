@@ -18,10 +18,11 @@ import pytest
 import sympy as sp
 from conftest import SEED, mp_kron
 
+from qb_symbolic.core.pauli import sigma
 from qb_symbolic.core.symbols import D as D_pkg
 from qb_symbolic.core.symbols import J as J_pkg
 from qb_symbolic.core.symbols import Omega as Omega_pkg
-from qb_symbolic.model.presets import Battery, sigma
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.symbolic.structure import Structure, commutant, pauli_form, symmetry_blocks
 
 Om, J, g, Dl, D, B, b, K, Bx, Bz = sp.symbols("Omega J gamma Delta D B b K B_x B_z", real=True)

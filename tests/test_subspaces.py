@@ -9,8 +9,9 @@ import pytest
 import sympy as sp
 from conftest import SEED, mp_hamiltonian
 
+from qb_symbolic.core.pauli import kron
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma
-from qb_symbolic.model.presets import Battery, kron
+from qb_symbolic.model.battery import Battery
 from qb_symbolic.symbolic.subspaces import (
     block_decomposition,
     symmetry_adapted_basis,

@@ -195,3 +195,46 @@ def _convert_array(name: str, value: Any) -> np.ndarray:
                 "for the mpmath path"
             )
     return out
+
+
+#: Why a parameter has a sign (said when a value breaks it); docs/conventions.md.
+SIGN_REASONS: dict[str, str] = {
+    "Omega": "a negative field is the same battery rotated by pi about z, use |Omega|",
+    "omega0": "it sets the energy scale",
+    "beta": "an inverse temperature",
+}
+
+
+def check_sign(symbol: sp.Symbol, value: Any) -> None:
+    """A value (exact, number or array) against its symbol's declared sign: the one sign
+    rule of every battery (``Omega >= 0``, ``omega0 > 0``, ``beta >= 0``, any user
+    symbol declared ``positive``/``nonnegative``). Symbolic values pass (they carry
+    their own assumptions); values that are not numbers are left to the caller.
+
+    Raises
+    ------
+    ValueError
+        ``"omega0 must be > 0 (it sets the energy scale); got 0"``.
+    """
+    if not (symbol.is_positive or symbol.is_nonnegative):
+        return
+    if isinstance(value, sp.Basic):
+        if not value.is_number:
+            return
+        bad_positive = value.is_positive is False
+        bad_nonnegative = value.is_negative is True
+        shown = describe(value)
+    else:
+        try:
+            array = real_array(symbol.name, value)
+        except ValueError:
+            return  # not a plain number: the evaluation path reads and reports it
+        bad_positive, bad_nonnegative = bool(np.any(array <= 0)), bool(np.any(array < 0))
+        bad = array[array <= 0] if symbol.is_positive else array[array < 0]
+        shown = describe(bad.reshape(-1)[0]) if bad.size else ""
+    reason = SIGN_REASONS.get(symbol.name, f"{symbol.name} is declared "
+                              f"{'positive' if symbol.is_positive else 'nonnegative'}")
+    if symbol.is_positive and bad_positive:
+        raise ValueError(f"{symbol.name} must be > 0 ({reason}); got {shown}")
+    if symbol.is_nonnegative and bad_nonnegative:
+        raise ValueError(f"{symbol.name} must be >= 0 ({reason}); got {shown}")

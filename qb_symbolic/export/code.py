@@ -66,7 +66,7 @@ def _usage(lang: str, fn: str, args: list[str], filename: str, harness: bool) ->
 
 def _header(forms: RealForms, battery: Any, names: dict, lang: str, usage: list[str],
             fixed: dict | None) -> list[str]:
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
+    model = battery.as_model()
     from .. import __version__
 
     args = ", ".join(names[s] for s in forms.arguments)
@@ -375,7 +375,8 @@ def export(quantity: str, lang: str, *, model: str | None = None, battery: Any =
     True
     """
     from ..core.values import exact_real
-    from ..model.presets import MODELS, Battery
+    from ..model.battery import Battery
+    from ..model.presets import MODELS
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
@@ -393,7 +394,7 @@ def export(quantity: str, lang: str, *, model: str | None = None, battery: Any =
         raise ValueError("give model= or battery=, not both")
     fixed = {k: sp.sstr(exact_real(k, v)) for k, v in (values or {}).items()}
     if fixed:
-        battery = (battery.as_model() if hasattr(battery, "as_model") else battery)
+        battery = (battery.as_model())
         battery = battery.substitute(**values)
     return render(real_forms(battery, quantity), battery, lang, harness=harness,
                   filename=filename, fixed=fixed)

@@ -343,7 +343,7 @@ def model_sections(battery: Any) -> list[Section]:
     Parameters
     ----------
     battery
-        A :class:`qb_symbolic.model.battery.UserBattery` (``Battery.from_string``, ...).
+        A :class:`qb_symbolic.Battery` (``Battery.from_string``, ...).
 
     Returns
     -------

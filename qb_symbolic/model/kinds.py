@@ -1,7 +1,7 @@
 """What a battery is, read from its data, in one place for every dispatcher.
 
 The numeric layer picks a method by what the battery holds, not by asking each class for a
-tag: ``"chain"`` (N sites, terms as data, sector numerics), ``"mixed"`` (a 4x4 start),
+tag: ``"chain"`` (N != 2 sites, terms as data, sector numerics), ``"mixed"`` (a 4x4 start),
 ``"pure"`` (a two-qubit battery with a ket) and ``"preset"`` (the paper's named models,
 whose Bell-block forms have their own fast evaluators; also ``battery=None`` with
 ``model=``).
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .chain import ChainBattery
-from .presets import Battery as PresetBattery
+from .battery import Battery
 
 #: The kinds :func:`battery_kind` returns.
 KINDS = ("preset", "pure", "mixed", "chain")
@@ -29,8 +28,12 @@ def battery_kind(battery: Any) -> str:
     >>> battery_kind(qb.Battery.from_string("J*(XX + YY)", initial=qb.werner_state(0)))
     'mixed'
     """
-    if battery is None or isinstance(battery, PresetBattery):
+    if battery is not None and not isinstance(battery, Battery):
+        raise ValueError("battery must be a qb_symbolic.Battery (a preset, from_string, "
+                         "from_paulis, from_matrix, chain, gibbs_battery); got "
+                         f"{type(battery).__name__}")
+    if battery is None or battery.preset is not None:
         return "preset"
-    if isinstance(battery, ChainBattery):
+    if battery.sites != 2:
         return "chain"
-    return "mixed" if battery.initial_state.shape == (4, 4) else "pure"
+    return "mixed" if battery.mixed else "pure"

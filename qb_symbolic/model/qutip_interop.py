@@ -18,12 +18,19 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.values import exact_real
+
 # snap_rational and MAX_DENOMINATOR live with the other float-input rules; imported here
 # too, where they were first published.
 from .float_inputs import MAX_DENOMINATOR, checked_hamiltonian, float_array, snap_rational
 
-__all__ = ["MAX_DENOMINATOR", "QutipBattery", "battery_to_qutip", "chain_to_qutip",
-           "snap_numeric", "snap_rational"]
+__all__ = [
+    "MAX_DENOMINATOR",
+    "QutipBattery",
+    "snap_numeric",
+    "snap_rational",
+    "to_qutip",
+]
 
 
 @dataclass(frozen=True)
@@ -55,50 +62,31 @@ def _numeric(matrix: sp.MatrixBase, substitutions: dict, what: str) -> np.ndarra
     return np.array(value.evalf(17).tolist(), dtype=complex)
 
 
-def battery_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
-    """A two-qubit battery (preset or user) at ``values`` (its defaults fill the rest):
-    dims ``[[2, 2], [2, 2]]`` for operators and density matrices, a ket with the dims of
-    ``tensor(basis(2), basis(2))``; cell 1 is the first tensor factor (docs/conventions.md)."""
-    from ..core.values import exact_real
-
-    qutip = _qutip()
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
-    resolved = model.values_for(values)
-    subs = {model.params[n]: exact_real(n, v) for n, v in resolved.items()}
-    dims = [[2, 2], [2, 2]]
-    H = qutip.Qobj(_numeric(model.hamiltonian, subs, "H"), dims=dims)
-    H0 = qutip.Qobj(_numeric(model.energy_operator, subs, "H0"), dims=dims)
-    start = _numeric(model.initial_state, subs, "the initial state")
-    ket_dims = qutip.tensor(qutip.basis(2, 0), qutip.basis(2, 0)).dims
-    state = qutip.Qobj(start, dims=dims if start.shape == (4, 4) else ket_dims)
-    return QutipBattery(H, H0, state)
-
-
-def chain_to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
-    """An N-site chain as ``Qobj`` (tensor products of Pauli matrices: sparse)."""
+def to_qutip(battery: Any, values: dict[str, Any]) -> QutipBattery:
+    """Any battery at ``values`` (its defaults fill the rest) as ``Qobj``: N tensor
+    factors, cell 1 first (docs/conventions.md); a two-qubit battery typed as matrices
+    from its matrices, any other from its Pauli strings (sparse)."""
     qutip = _qutip()
     resolved = battery.values_for(values)
-    subs = {s: resolved[s.name] for s in battery.parameters}
-    N = battery.N
-    pauli = {"X": qutip.sigmax(), "Y": qutip.sigmay(), "Z": qutip.sigmaz()}
+    subs = {s: exact_real(s.name, resolved[s.name]) for s in battery.parameters}
+    N = battery.sites
+    dims = [[2] * N, [2] * N]
+    ket_dims = [[2] * N, [1] * N]
+    if battery.matrices is not None:
+        H = qutip.Qobj(_numeric(battery.hamiltonian, subs, "H"), dims=dims)
+        H0 = qutip.Qobj(_numeric(battery.energy_operator, subs, "H0"), dims=dims)
+        start = _numeric(battery.initial_state, subs, "the initial state")
+        state = qutip.Qobj(start, dims=dims if start.shape[1] > 1 else ket_dims)
+        return QutipBattery(H, H0, state)
+    pauli = {"I": qutip.qeye(2), "X": qutip.sigmax(), "Y": qutip.sigmay(), "Z": qutip.sigmaz()}
 
-    def string(letters: dict[int, str]):
-        return qutip.tensor([pauli[letters[i]] if i in letters else qutip.qeye(2)
-                             for i in range(N)])
+    def operator(terms: dict[str, sp.Expr]):
+        return sum(float(sp.sympify(c).xreplace(subs)) * qutip.tensor([pauli[x] for x in label])
+                   for label, c in terms.items())
 
-    def number(c: sp.Expr) -> float:
-        return float(sp.sympify(c).subs(subs))
-
-    H = 0
-    for letter, c in battery.site:
-        H = H + number(c) * sum(string({i: letter}) for i in range(N))
-    bonds = [(i, i + 1) for i in range(N - 1)] + ([(N - 1, 0)] if battery.periodic and N > 2 else [])
-    for label, c in battery.bond:
-        H = H + number(c) * sum(string({i: label[0], j: label[1]}) for i, j in bonds)
-    H0 = sum(number(c) * sum(string({i: letter}) for i in range(N))
-             for letter, c in battery.energy_site)
     state = reduce(qutip.tensor, [qutip.basis(2, 0 if s == "u" else 1) for s in battery.initial])
-    return QutipBattery(H, H0, state)
+    return QutipBattery(operator(battery.pauli_terms()), operator(battery.pauli_terms(True)),
+                        state)
 
 
 def snap_numeric(data: Any, hermitian: str | None = None) -> Any:

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..core.symbols import PARAMETERS, SYMBOLS
 from ..core.values import describe, exact_real, real_array, to_mpf
-from ..model.presets import DEFAULT_VALUES, MODELS, Battery, check_model_name
+from ..model.battery import Battery
+from ..model.presets import DEFAULT_VALUES, MODELS, check_model_name
 from .codegen import QUANTITIES
 
 #: Defaults of the general model (the paper's J = Omega = 1 units).

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from ..symbolic.chain_sectors import Sectors, chain_sectors
 
 #: Set bits of every byte (parity of a masked state, byte by byte).
@@ -86,7 +86,7 @@ def coefficient_groups(terms: dict[str, sp.Expr]) -> list[tuple[sp.Expr, list[tu
     return list(groups.items())
 
 
-def site_energy_function(battery: ChainBattery):
+def site_energy_function(battery: Battery):
     """``|h|`` of H0's site term ``h . sigma`` as a function of the battery's parameters (the
     lowest energy of H0 is ``-N |h|``)."""
     site = dict(battery.energy_site)
@@ -95,7 +95,7 @@ def site_energy_function(battery: ChainBattery):
 
 
 @lru_cache(maxsize=8)
-def site_field_function(battery: ChainBattery):
+def site_field_function(battery: Battery):
     """``(h_x, h_y, h_z)`` of H0's site term as a function of the battery's parameters
     (cached: the local quantities ask for it at every parameter point)."""
     site = dict(battery.energy_site)
@@ -103,6 +103,6 @@ def site_field_function(battery: ChainBattery):
 
 
 @lru_cache(maxsize=8)
-def populated_sectors(battery: ChainBattery) -> Sectors:
+def populated_sectors(battery: Battery) -> Sectors:
     """The chain's populated symmetry sectors (cached: every path starts from them)."""
     return chain_sectors(battery)

@@ -18,7 +18,7 @@ import mpmath as mp
 import numpy as np
 
 from ..core.values import real_array
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from .chain_numeric import point_spectrum
 from .charging_base import ChargingResult
 
@@ -30,7 +30,7 @@ MIN_POINTS, MAX_POINTS = 4001, 20_000_001
 GOLDEN_STEPS = 80
 
 
-def chain_charging(battery: ChainBattery, quantity: str, window: Any,
+def chain_charging(battery: Battery, quantity: str, window: Any,
                    values: dict[str, Any]) -> ChargingResult:
     """Time and value of the largest ``quantity`` (``"ergotropy"`` or ``"power"``) in
     ``[0, window]`` (default ``pi/(2 Omega)``) at one parameter point."""

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from ..symbolic.chain_sectors import operator_terms
 from .chain_basis import coefficient_groups, populated_sectors, sector_entries, state_lookup
 from .chain_real import SeriesPoint, series_from
@@ -51,7 +51,7 @@ def dense_hermitian_series(system, values: Sequence[float], N: int, end: float,
 
 
 @lru_cache(maxsize=4)
-def sparse_complex_system(battery: ChainBattery) -> SparseSystem:
+def sparse_complex_system(battery: Battery) -> SparseSystem:
     """A chain's populated sectors in their orbit bases as one complex block-diagonal
     sparse matrix per coefficient group, H0's blocks ``a <= b`` sparse, the start's
     components complex: the series of any start, beyond the dense limit."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from ..symbolic.chain_sectors import operator_terms
 from .chain_basis import site_energy_function, site_field_function
 from .chain_operator import ChainOperator, chain_operator
@@ -39,7 +39,7 @@ class KrylovSystem:
 
 
 @lru_cache(maxsize=4)
-def krylov_system(battery: ChainBattery) -> KrylovSystem:
+def krylov_system(battery: Battery) -> KrylovSystem:
     params = battery.parameters
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
     return KrylovSystem(battery.N, chain_operator(operator_terms(battery), battery.N, params),

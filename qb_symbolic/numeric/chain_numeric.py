@@ -33,7 +33,7 @@ import numpy as np
 import sympy as sp
 
 from ..core.values import real_array
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from ..symbolic.chain_sectors import Sectors, conjugation_symmetry, operator_terms
 from .chain_basis import (
     coefficient_groups,
@@ -84,7 +84,7 @@ DENSE_SITES = 14
 MAX_SECTOR_DIM = 1024
 
 
-def uses_krylov(battery: ChainBattery) -> bool:
+def uses_krylov(battery: Battery) -> bool:
     """Whether the chain is beyond the dense sector path (too many cells or a large sector)."""
     if battery.N > DENSE_SITES:
         return True
@@ -92,7 +92,7 @@ def uses_krylov(battery: ChainBattery) -> bool:
 
 
 @lru_cache(maxsize=8)
-def chain_system(battery: ChainBattery) -> ChainSystem:
+def chain_system(battery: Battery) -> ChainSystem:
     if uses_krylov(battery):
         raise ValueError(f"{battery.source}: beyond the dense sector path (N <= {DENSE_SITES}, "
                          f"sectors <= {MAX_SECTOR_DIM}); it takes the Krylov path")
@@ -196,7 +196,7 @@ SPARSE_SITES = 18
 SPARSE_MAX_DIM = 1 << 14
 
 
-def series_spectrum(battery: ChainBattery, values: Sequence[float],
+def series_spectrum(battery: Battery, values: Sequence[float],
                     end: float) -> SeriesPoint | None:
     """One parameter point as a Chebyshev series for times in ``[0, end]``
     (:mod:`qb_symbolic.numeric.chebyshev`), on real sector bases where the chain has them,
@@ -228,7 +228,7 @@ def series_spectrum(battery: ChainBattery, values: Sequence[float],
 PointSpectrum = Any
 
 
-def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
+def point_spectrum(battery: Battery, values: Sequence[float], end: float,
                    state_times: np.ndarray | None = None, on_states=None) -> PointSpectrum:
     """One parameter point: the Chebyshev series (``SeriesPoint``) where it applies and no
     states are asked for, else dense (``Spectral``) or Krylov (``KrylovPoint``) as the
@@ -248,7 +248,7 @@ def point_spectrum(battery: ChainBattery, values: Sequence[float], end: float,
     return found
 
 
-def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
+def _point(battery: Battery, values: Sequence[float], t: np.ndarray,
            quantities: Sequence[str] = ()) -> dict:
     """Energy, ergotropy, power (and per cell) at one parameter point, all times; the
     local quantities (:mod:`qb_symbolic.numeric.chain_local`) when asked for."""
@@ -273,7 +273,7 @@ def _point(battery: ChainBattery, values: Sequence[float], t: np.ndarray,
             "ergotropy_per_cell": zeta / N, "power_per_cell": power / N, **extra}
 
 
-def evaluate_chain(battery: ChainBattery, quantities: Sequence[str], t: Any,
+def evaluate_chain(battery: Battery, quantities: Sequence[str], t: Any,
                    values: dict[str, Any]) -> dict[str, np.ndarray]:
     """The quantities on the broadcast of ``t`` and the parameter arrays (one
     diagonalisation per distinct parameter point)."""

@@ -29,7 +29,7 @@ import scipy.sparse
 import sympy as sp
 
 from ..core.arrays import sorted_unique
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from ..symbolic.chain_sectors import conjugation_symmetry, operator_terms
 from .chain_basis import (
     coefficient_groups,
@@ -215,7 +215,7 @@ def _real_vector(c: np.ndarray) -> np.ndarray | None:
 
 
 @lru_cache(maxsize=4)
-def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
+def sparse_real_system(battery: Battery) -> SparseSystem | None:
     """The sparse real form of a chain's populated sectors; None without an antiunitary
     symmetry fixing the start, or where a check fails."""
     conjugation = conjugation_symmetry(battery)
@@ -257,7 +257,7 @@ def sparse_real_system(battery: ChainBattery) -> SparseSystem | None:
     return assemble_system(battery, groups, dims, blocks, components)
 
 
-def assemble_system(battery: ChainBattery, groups: Sequence[Sequence[tuple]],
+def assemble_system(battery: Battery, groups: Sequence[Sequence[tuple]],
                     dims: Sequence[int], blocks: Sequence[dict], components: Sequence[np.ndarray],
                     hermitian: bool = False) -> SparseSystem:
     """A :class:`SparseSystem` from each coefficient group's sector entries (each sector in

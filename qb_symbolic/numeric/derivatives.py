@@ -27,7 +27,8 @@ from sympy.printing.pycode import MpmathPrinter
 
 from ..core.errors import NoClosedForm
 from ..core.values import real_array, to_mpf
-from ..model.presets import MODELS, Battery
+from ..model.battery import Battery
+from ..model.presets import MODELS
 from ..symbolic.any_battery import two_qubit_model
 from ..symbolic.real_forms import RealForms, real_forms
 from .cache import disk_cached, source_fingerprint

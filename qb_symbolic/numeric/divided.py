@@ -94,16 +94,27 @@ def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hi, x - hi
 
 
-def exp_phase(y: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``exp(-i y t)`` to an ulp: the product ``y t = p + e`` is taken exactly."""
-    p = y * t
+def exp_phase(y: np.ndarray, t: np.ndarray, low: np.ndarray | None = None) -> np.ndarray:
+    """``exp(-i (y + low) t)`` to an ulp: the product ``y t = p + e`` is taken exactly, and
+    ``low t`` (``|low| <= ulp(y)``: the low half of a double-double ``y``) joins ``e``."""
+    p = np.multiply(y, t, out=np.empty(np.broadcast_shapes(np.shape(y), np.shape(t))))
     yh, yl = _split(y)
     th, tl = _split(t)
-    e = ((yh * th - p) + yh * tl + yl * th) + yl * tl
-    c, s = np.cos(p), np.sin(p)
+    e = yh * th - p  # in place from here: a temporary of this size is one more pass
+    e += yh * tl
+    e += yl * th
+    e += yl * tl
+    if low is not None:
+        e += low * t
     out = np.empty(p.shape, dtype=complex)
-    out.real = c - s * e  # (c - i s)(1 - i e), as |e| <= ulp(p) / 2
-    out.imag = -(s + c * e)
+    c = np.cos(p, out=out.real)
+    s = np.sin(p, out=p)
+    # (c - i s)(1 - i e), as |e| <= ulp(p) / 2 (plus |low t|)
+    np.multiply(c, e, out=out.imag)
+    out.imag += s
+    np.negative(out.imag, out=out.imag)
+    s *= e
+    out.real -= s
     return out
 
 

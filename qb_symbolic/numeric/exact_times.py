@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..core.symbols import t as t_symbol
 from ..core.values import to_mpf
-from ..model.presets import Battery
+from ..model.battery import Battery
 from ..symbolic.quantities import figures_of_merit
 from ..symbolic.subspaces import block_decomposition
 from .charging_base import WORKING_DIGITS

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.kinds import battery_kind
 from .derivatives import derivative
 from .evaluate import evaluate
 
@@ -147,10 +148,7 @@ def optimise(quantity: str, over: dict[str, Any], *, model: str | None = None,
 def _closed_form(battery: Any) -> bool:
     """Whether the battery has the closed-form chain :func:`derivative` differentiates
     (presets and two-qubit batteries with a pure start; not chains, not mixed starts)."""
-    if battery is None:
-        return True
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
-    return getattr(model, "model", None) == "user" and not getattr(model, "mixed", False)
+    return battery_kind(battery) in ("preset", "pure")
 
 
 def _differences(value, lows: np.ndarray, highs: np.ndarray):

@@ -46,7 +46,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..model.chain import ChainBattery, chain
+from ..model.battery import Battery
+from ..model.chain import chain
 from ..numeric.chain_charging import POINTS_PER_PERIOD
 from ..numeric.chain_numeric import PointSpectrum, point_spectrum
 from .figures import DEFAULT_GAMMA, FigureResult, Panel
@@ -81,7 +82,7 @@ _LABELS = {"ising": "Ising", "xxz": r"XXZ, $\Delta = 2$",
 
 
 @cache
-def chain_battery(model: str, boundary: str, N: int) -> ChainBattery:
+def chain_battery(model: str, boundary: str, N: int) -> Battery:
     """The model's N-cell chain with everything but D fixed (built once per process).
 
     Parameters
@@ -95,7 +96,7 @@ def chain_battery(model: str, boundary: str, N: int) -> ChainBattery:
 
     Returns
     -------
-    ChainBattery
+    Battery
         Its only free parameter is D (none for ``"parallel"``).
     """
     fixed = {**UNITS} if model != "parallel" else {"Omega": 1.0, "omega0": 1.0}

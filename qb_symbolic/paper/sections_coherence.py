@@ -10,7 +10,7 @@ import dataclasses
 import sympy as sp
 
 from ..export.latex import Claim, Formula, Section
-from ..model.presets import Battery
+from ..model.battery import Battery
 from ..symbolic.quantities import figures_of_merit
 from .sections_shared import (
     C_fn,

@@ -13,7 +13,8 @@ import sympy as sp
 from ..core.algebra import compact, split_content
 from ..core.symbols import PARAMETERS, SYMBOLS
 from ..core.symbols import t as t_symbol
-from ..model.presets import MODELS, Battery
+from ..model.battery import Battery
+from ..model.presets import MODELS
 from ..symbolic.spectrum import BlockSpectrum, eigensystem, z
 
 Omega, J, gamma, Delta, D, omega0 = (SYMBOLS[n] for n in PARAMETERS)

@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..core.algebra import compact
 from ..export.latex import Claim, Formula, Section
-from ..model.presets import Battery
+from ..model.battery import Battery
 from ..symbolic.spectrum import eigensystem
 from ..symbolic.subspaces import symmetry_adapted_basis
 from .sections_shared import (

@@ -29,7 +29,7 @@ from functools import cache
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..model.battery import UserBattery
+from ..model.battery import Battery
 from ..numeric.evaluate import evaluate_many
 from ..symbolic.gibbs_batteries import gibbs_battery
 from .figures import FigureResult, Panel
@@ -73,7 +73,7 @@ SETTING = ("B = 1, b = 0.2 (the field favours cell 1); XX: J = 1; XY: Jx = 1, Jy
 
 
 @cache
-def thermal_battery(model: str) -> UserBattery:
+def thermal_battery(model: str) -> Battery:
     """The preset's Gibbs battery with the transverse charger (built once per process)."""
     return gibbs_battery(model)
 

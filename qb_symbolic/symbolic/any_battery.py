@@ -26,8 +26,7 @@ import sympy as sp
 
 from ..core.errors import NoClosedForm
 from ..core.symbols import t as T
-from ..model.chain import ChainBattery
-from ..model.presets import Battery as PresetBattery
+from ..model.kinds import battery_kind
 from .chain_closed import chain_evolution
 from .dynamics import evolved_state as preset_evolved_state
 from .mixed import BlockPropagator, MixedEvolution, mixed_evolution
@@ -38,13 +37,12 @@ from .structure import Structure
 
 def two_qubit_model(battery: Any):
     """The battery's two-qubit model object (a preset's :meth:`as_model`), or a
-    :class:`NoClosedForm` for batteries without a 4x4 Hamiltonian (chains)."""
-    model = battery.as_model() if hasattr(battery, "as_model") else battery
-    if getattr(model, "hamiltonian", None) is None:
+    :class:`NoClosedForm` for batteries of N != 2 cells."""
+    if battery_kind(battery) == "chain":
         raise NoClosedForm(
-            f"{type(battery).__name__} has no closed-form two-qubit derivation here",
+            f"a battery of {battery.sites} cells has no closed-form two-qubit derivation",
             "qb.evaluate(..., battery=...) for its numbers (sector numerics)")
-    return model
+    return battery.as_model()
 
 
 @dataclass(frozen=True)
@@ -289,7 +287,7 @@ def battery_figures(battery: Any) -> BatteryFigures:
 
 
 def _is_chain(battery: Any) -> bool:
-    return isinstance(battery, ChainBattery)
+    return battery_kind(battery) == "chain"
 
 
 def _chain_figures(battery: Any) -> BatteryFigures:
@@ -299,7 +297,7 @@ def _chain_figures(battery: Any) -> BatteryFigures:
 
 def _is_preset(battery: Any) -> bool:
     """The paper's presets keep their Bell-block forms (they print the paper's LaTeX)."""
-    return isinstance(battery, PresetBattery)
+    return battery_kind(battery) == "preset"
 
 
 def eigensystem(battery: Any):

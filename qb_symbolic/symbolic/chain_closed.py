@@ -39,7 +39,7 @@ from functools import cache
 import sympy as sp
 
 from ..core.errors import NoClosedForm
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
 from .chain_sectors import Sector, chain_sectors, exact_basis, operator_matrix
 from .evolution import (
     BlockEvolution,
@@ -71,7 +71,7 @@ def _sector_of(block: Block) -> str:
     return block.labels[0].split("/")[0]
 
 
-def _start(battery: ChainBattery) -> sp.Matrix:
+def _start(battery: Battery) -> sp.Matrix:
     """``|d...d>`` (or the chain's basis label) as an exact ``2^N`` column."""
     psi0 = sp.zeros(2**battery.N, 1)
     psi0[int(battery.initial.replace("u", "0").replace("d", "1"), 2)] = 1
@@ -96,13 +96,13 @@ def _reachable(H: sp.MatrixBase, psi0: sp.Matrix, sector: Sector, N: int,
                  _krylov_rank(H_b, part, params), tuple(v for _, v in sector.character))
 
 
-def reachable_blocks(battery: ChainBattery) -> tuple[Block, ...]:
+def reachable_blocks(battery: Battery) -> tuple[Block, ...]:
     """The reachable blocks of a chain battery's start, one per populated sector.
 
     Parameters
     ----------
     battery
-        A :class:`~qb_symbolic.model.chain.ChainBattery`.
+        A :class:`~qb_symbolic.Battery` of N cells.
 
     Returns
     -------
@@ -149,7 +149,7 @@ class ChainEvolution(SpectralEvolution):
     Attributes
     ----------
     battery
-        The :class:`~qb_symbolic.model.chain.ChainBattery` it was derived from.
+        The :class:`~qb_symbolic.Battery` of N cells it was derived from.
     hamiltonian, energy_operator
         ``H`` and ``H0`` as exact sparse ``2^N x 2^N`` matrices; ``initial``: ``psi0``.
     reachable
@@ -159,7 +159,7 @@ class ChainEvolution(SpectralEvolution):
         ``B_b``, ``H_b``, ``c_b``, closed-form roots, node symbols ``lambda_{b,k}``).
     """
 
-    battery: ChainBattery
+    battery: Battery
     hamiltonian: sp.SparseMatrix
     energy_operator: sp.SparseMatrix
     initial: sp.Matrix
@@ -227,13 +227,13 @@ class ChainEvolution(SpectralEvolution):
 
 
 @cache
-def chain_evolution(battery: ChainBattery) -> ChainEvolution:
+def chain_evolution(battery: Battery) -> ChainEvolution:
     """The closed-form charging state of a chain battery (cached per battery).
 
     Parameters
     ----------
     battery
-        A :class:`~qb_symbolic.model.chain.ChainBattery` whose reachable blocks all have
+        A :class:`~qb_symbolic.Battery` of N cells whose reachable blocks all have
         dimension <= :data:`MAX_BLOCK` (rings of 3 to 5 cells, open chains of 3).
 
     Returns

@@ -24,56 +24,21 @@ import numpy as np
 import sympy as sp
 
 from ..core.arrays import sorted_unique
-from ..model.chain import ChainBattery
+from ..model.battery import Battery
+from ..model.lattice import operator_matrix as lattice_matrix
 
 #: Sign of each Pauli letter under the global flip prod_i sx_i.
 FLIP_SIGN = {"I": 1, "X": 1, "Y": -1, "Z": -1}
 
 
-def operator_terms(battery: ChainBattery, energy: bool = False) -> dict[str, sp.Expr]:
+def operator_terms(battery: Battery, energy: bool = False) -> dict[str, sp.Expr]:
     """The Hamiltonian (or H0) as ``{N-letter Pauli string: coefficient}``."""
-    N, out = battery.N, {}
-
-    def add(label: str, c: sp.Expr) -> None:
-        out[label] = sp.expand(out.get(label, 0) + c)
-
-    for letter, c in (battery.energy_site if energy else battery.site):
-        for i in range(N):
-            add("I" * i + letter + "I" * (N - i - 1), c)
-    if not energy:
-        bonds = N if battery.periodic else N - 1
-        for label, c in battery.bond:
-            for i in range(bonds):
-                letters = ["I"] * N
-                letters[i], letters[(i + 1) % N] = label[0], label[1]
-                if N == 2 and battery.periodic and i == 1:
-                    continue  # a two-site ring has one bond, not two
-                add("".join(letters), c)
-    return {k: v for k, v in out.items() if v != 0}
+    return battery.pauli_terms(energy)
 
 
-def string_action(label: str, state: int) -> tuple[sp.Expr, int]:
-    """``P|s> = phase |s'>`` for an N-letter Pauli string, exactly (site 1 the most
-    significant bit, bit 0 = ``u``): X flips, Z gives ``(-1)^bit``, ``Y = i X Z``."""
-    N, phase = len(label), sp.Integer(1)
-    for i, letter in enumerate(label):
-        bit = (state >> (N - 1 - i)) & 1
-        if letter in "XY":
-            state ^= 1 << (N - 1 - i)
-        if letter in "YZ":
-            phase *= (-1) ** bit * (sp.I if letter == "Y" else 1)
-    return phase, state
-
-
-def operator_matrix(battery: ChainBattery, energy: bool = False) -> sp.SparseMatrix:
+def operator_matrix(battery: Battery, energy: bool = False) -> sp.SparseMatrix:
     """H (or H0) as an exact sparse ``2^N x 2^N`` SymPy matrix (the closed forms' proofs)."""
-    entries: dict[tuple[int, int], sp.Expr] = {}
-    for label, c in operator_terms(battery, energy).items():
-        for column in range(2**battery.N):
-            phase, row = string_action(label, column)
-            entries[row, column] = entries.get((row, column), 0) + phase * c
-    entries = {k: sp.expand(v) for k, v in entries.items() if sp.expand(v) != 0}
-    return sp.SparseMatrix(2**battery.N, 2**battery.N, entries)
+    return lattice_matrix(battery.pauli_terms(energy), battery.sites)
 
 
 def _transform(terms: dict[str, sp.Expr], reflect: bool, flip: bool, shift: int) -> dict:
@@ -105,7 +70,7 @@ def permutation(N: int, reflect: bool, flip: bool, shift: int) -> np.ndarray:
     return bits @ (1 << np.arange(N - 1, -1, -1))
 
 
-def conjugation_symmetry(battery: ChainBattery) -> tuple[bool, bool] | None:
+def conjugation_symmetry(battery: Battery) -> tuple[bool, bool] | None:
     """``(reflect, flip)`` of an antiunitary symmetry ``A = R^reflect P^flip K`` (``K``:
     complex conjugation on the 2^N basis, so ``Y -> -Y``) of H and H0, identically in the
     parameters, that fixes the initial basis state; None if there is none. The paper's
@@ -154,7 +119,7 @@ class Sectors:
         return sum(s.dim for s in self.sectors)
 
 
-def _group(battery: ChainBattery, terms: dict) -> tuple[list, list]:
+def _group(battery: Battery, terms: dict) -> tuple[list, list]:
     """Group elements ``(reflect, flip, shift)`` and the found symmetries' names."""
     N, initial = battery.N, battery.initial
     names = []
@@ -181,7 +146,7 @@ def _group(battery: ChainBattery, terms: dict) -> tuple[list, list]:
     return elements, names
 
 
-def chain_sectors(battery: ChainBattery) -> Sectors:
+def chain_sectors(battery: Battery) -> Sectors:
     """The populated sectors of ``battery`` (module docstring)."""
     terms = operator_terms(battery)
     elements, names = _group(battery, terms)

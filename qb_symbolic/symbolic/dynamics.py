@@ -21,7 +21,7 @@ from functools import lru_cache
 import sympy as sp
 
 from ..core.symbols import t as t_symbol
-from ..model.presets import Battery
+from ..model.battery import Battery
 from .spectrum import Eigensystem, eigensystem
 
 

@@ -1,6 +1,6 @@
 """Closed-form evolution of any two-qubit battery, block by block, with its proofs.
 
-For a battery (:class:`qb_symbolic.model.battery.UserBattery`) the structure finder
+For a battery (:class:`qb_symbolic.Battery`) the structure finder
 splits H into invariant blocks ``H_b`` (basis ``U_b``, constant) and the initial
 state into components ``c_b = U_b^dag psi0``. Inside a block with eigenvalues
 ``y_0 > ... > y_{n-1}`` (closed forms of :mod:`qb_symbolic.symbolic.roots`, named

@@ -24,12 +24,10 @@ has ergotropy at all).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ..core.values import exact_real
-from ..model.battery import UserBattery
-from ..model.presets import Battery
+from ..model.battery import Battery
 from .mixed_states import beta, thermal_state
 
 #: The local Zeeman part: the energy operator H0 of these batteries.
@@ -60,8 +58,8 @@ def battery_hamiltonian(model: str) -> str:
 
 
 def gibbs_battery(model: str = "xyz", charger: str | None = TRANSVERSE_CHARGER,
-                  **fixed: Any) -> UserBattery:
-    """A thermal Heisenberg battery (module docstring) as a user battery.
+                  **fixed: Any) -> Battery:
+    """A thermal Heisenberg battery (module docstring).
 
     Parameters
     ----------
@@ -76,7 +74,7 @@ def gibbs_battery(model: str = "xyz", charger: str | None = TRANSVERSE_CHARGER,
 
     Returns
     -------
-    UserBattery
+    Battery
         Parameters in the order ``B, b, <exchange>, D, K, [Omega,] beta``, each with a
         default (:data:`GIBBS_DEFAULTS`), so ``evaluate("ergotropy", 0.0, battery=bat,
         beta=2)`` works as it stands.
@@ -102,12 +100,13 @@ def gibbs_battery(model: str = "xyz", charger: str | None = TRANSVERSE_CHARGER,
     inverse_temperature = exact_real("beta", fixed["beta"]) if "beta" in fixed else beta
     rho0 = thermal_state(H_B_fixed.hamiltonian, inverse_temperature)
     charged = whole.substitute(**{n: v for n, v in fixed.items() if n in whole.names})
-    battery = UserBattery.build(charged.hamiltonian, charged.energy_operator, rho0)
+    battery = Battery.from_matrix(charged.hamiltonian, H0=charged.energy_operator, initial=rho0)
     order = {name: k for k, name in enumerate(allowed)}
     parameters = tuple(sorted(battery.parameters, key=lambda s: order[s.name]))
     defaults = tuple((s.name, GIBBS_DEFAULTS[s.name]) for s in parameters)
     source = f"gibbs_battery({model!r}" + "".join(f", {k}={v!r}" for k, v in fixed.items()) + ")"
-    return replace(battery, parameters=parameters, defaults=defaults, source=source)
+    return Battery.make(sites=2, parameters=parameters, defaults=defaults,
+                        matrices=battery.matrices, source=source)
 
 
 __all__ = ["DM_KSEA", "GIBBS_DEFAULTS", "GIBBS_MODELS", "TRANSVERSE_CHARGER", "ZEEMAN",

@@ -33,7 +33,7 @@ import sympy as sp
 
 from ..core.algebra import compact, split_content, sqrt_compact
 from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS, eigenvalue_symbol
-from ..model.presets import Battery
+from ..model.battery import Battery
 from .subspaces import Block, BlockDecomposition, block_decomposition
 
 #: Spectral variable of characteristic polynomials.

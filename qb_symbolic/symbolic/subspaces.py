@@ -27,8 +27,10 @@ from functools import lru_cache
 import sympy as sp
 
 from ..core.algebra import is_zero
+from ..core.pauli import ket
 from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS
-from ..model.presets import Battery, charging_total_hamiltonian, ket
+from ..model.battery import Battery
+from ..model.presets import charging_total_hamiltonian
 
 _SQRT2 = sp.sqrt(2)
 
