@@ -12,9 +12,10 @@ from .cli_battery import Target, add_battery_options, battery_target
 
 #: What to use instead, by the kind of battery that has no closed form to write.
 INSTEAD = {
-    "chain": "chains have no closed form beyond N = 2 (for two cells leave out --chain and "
-             "give --model): for numbers use eval, tmin, max-power or optimise with the same "
-             "options, or qb.evaluate(..., battery=qb.chain(N, ...)) in Python",
+    "chain": "code export and the formulas document cover two-qubit batteries (for two cells "
+             "leave out --chain and give --model); a chain's closed forms, where its blocks "
+             "allow (open N = 3, rings N <= 5), are qb.eigensystem and qb.evolved_state in "
+             "Python; for numbers use eval, tmin, max-power or optimise with the same options",
     "mixed": "this battery starts in a mixed state (--gibbs, --initial thermal or a density "
              "matrix): for numbers use eval, tmin, max-power or optimise with the same "
              "options, or qb.evaluate(..., battery=...) in Python",
@@ -77,8 +78,9 @@ def run_latex(args: argparse.Namespace) -> str:
 
     target = battery_target(args)
     if args.gibbs is not None:
-        raise ValueError("the thermal batteries' formulas are the section 'thermal' of the "
-                         "document `qb-symbolic latex` writes (one page: --png thermal)")
+        raise ValueError("a thermal battery has no formulas document of its own; use "
+                         "`qb-symbolic latex` without --gibbs: its section 'thermal' holds "
+                         "these batteries' formulas (one page: --png thermal)")
     _closed_form(target, "the formulas document")
     if target.explicit:
         return _model_latex(args, target)

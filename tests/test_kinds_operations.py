@@ -1,7 +1,7 @@
 """Every public operation on every kind of battery (issue 24, acceptance 1).
 
 Kinds: each preset, user batteries with 2-, 3- and 4-dimensional blocks, a pure
-superposition start, a mixed float start, a Gibbs start, open and ring chains. Each cell
+superposition start, a mixed float start, a Gibbs start, open and ring chains, one qubit. Each cell
 either agrees with a brute-force reference written here (``scipy.linalg.expm`` /
 ``numpy.linalg.eigh`` of the full matrix, passive-state ergotropy) to
 :data:`TOLERANCE`, or raises :class:`qb_symbolic.NoClosedForm` (the documented "this
@@ -25,10 +25,12 @@ import pytest
 import scipy.linalg as sl
 import sympy as sp
 from conftest import SEED
+from test_model_document import _at_point
 from toolchains import need
 
 import qb_symbolic as qb
 from qb_symbolic.cli import main
+from qb_symbolic.export.model_document import model_sections
 from qb_symbolic.symbolic.any_battery import two_qubit_model
 
 #: Double precision on both sides at phases of a few radians: ~1e-14 each (the issue's
@@ -74,6 +76,7 @@ KINDS = {
     "open-3": (lambda: qb.chain(3, "xxz"), {"Delta": 2.0, "D": 0.5}),
     "ring-4": (lambda: qb.chain(4, "xxz", periodic=True), {"Delta": 2.0, "D": 0.5}),
     "ring-6": (lambda: qb.chain(6, "xxz", periodic=True), {"Delta": 2.0, "D": 0.5}),
+    "one-qubit": (lambda: qb.chain(1), {"Omega": 0.9, "omega0": 1.2}),
 }
 CHAIN_DEFAULTS = {"Omega": 1.0, "J": 1.0, "omega0": 1.0}
 
@@ -118,6 +121,9 @@ def battery_of(kind: str):
 def reference(kind: str) -> tuple:
     """``(H, H0, rho0)`` as numpy matrices at the kind's values."""
     battery, values = battery_of(kind), KINDS[kind][1]
+    if battery.sites == 1:  # Omega sx charging, omega0 sz energy, from |d> = (0, 1)
+        return (values["Omega"] * PAULI["X"], values["omega0"] * PAULI["Z"],
+                np.diag([0.0, 1.0]))
     if battery.sites != 2:
         return _chain_matrices(battery, values)
     model = two_qubit_model(battery)
@@ -274,8 +280,23 @@ def _export(kind: str, battery) -> None:
     assert abs(float(out.split()[-1]) - brute(kind, "ergotropy", [0.9])[0]) < TOLERANCE
 
 
+def _latex(kind: str, battery) -> None:
+    """The formulas document: its printed ergotropy, definitions evaluated innermost first
+    (test_model_document's ``_at_point``), against the reference."""
+    sections = model_sections(battery)
+    assert all(section.render() for section in sections)
+    formula = next(f for section in sections for f in section.all_formulas()
+                   if f.claim is not None and f.claim.name == "ergotropy")
+    model = _model(battery)
+    full = model.values_for({k: v for k, v in api_values(kind).items() if k in model.names})
+    point = {s: sp.Float(full[s.name], 30) for s in model.parameters}
+    point[qb.t] = sp.Float(0.9, 30)
+    got = _at_point(formula, point)
+    assert abs(got.real - brute(kind, "ergotropy", [0.9])[0]) < TOLERANCE
+
+
 SYMBOLIC = {"eigensystem": _eigensystem, "evolved_state": _evolved_state,
-            "figures_of_merit": _figures_of_merit, "export": _export}
+            "figures_of_merit": _figures_of_merit, "export": _export, "latex": _latex}
 OPERATIONS = ["evaluate", "evaluate_many", "sweep", "charging_time", "max_power", "optimise",
               "derivative", "to_qutip", *SYMBOLIC]
 
@@ -285,7 +306,10 @@ OPERATIONS = ["evaluate", "evaluate_many", "sweep", "charging_time", "max_power"
 GAPS = {
     # exact derivatives and code export are built on the pure two-qubit spectral form
     **{(kind, op): "pure two-qubit closed form" for op in ("derivative", "export")
-       for kind in ("mixed-float", "gibbs", "open-3", "ring-4", "ring-6")},
+       for kind in ("mixed-float", "gibbs", "open-3", "ring-4", "ring-6", "one-qubit")},
+    # the formulas document prints the pure two-qubit closed form
+    **{(kind, "latex"): "pure two-qubit closed form"
+       for kind in ("mixed-float", "gibbs", "open-3", "ring-4", "ring-6", "one-qubit")},
     # the Gibbs start's passive energy depends on the order of H0's levels (2B against 2b)
     ("gibbs", "figures_of_merit"): "order of levels",
     # the ring of 6 has a reachable block of dimension 9 (closed-form roots stop at 4)
@@ -317,6 +341,7 @@ CLI = {
                       "--set", "Delta=0.4", "--set", "D=0.5"],
     "gibbs": ["--gibbs", "xxz", "--set", "beta=1", "--set", "D=0.3"],
     "ring-4": ["--chain", "4", "--periodic", "--model", "xxz", "--Delta", "2", "--D", "0.5"],
+    "one-qubit": ["--chain", "1", "--Omega", "0.9", "--omega0", "1.2"],
 }
 
 
@@ -325,3 +350,37 @@ def test_cli_eval_of_each_kind(kind: str, capsys) -> None:
     assert main(["eval", "ergotropy", *CLI[kind], "--t", "0,0.3,0.9,1.7", "--json"]) == 0
     got = np.array(json.loads(capsys.readouterr().out)["values"], dtype=float)
     assert np.max(np.abs(got - brute(kind, "ergotropy", TIMES))) < TOLERANCE
+
+
+#: The CLI kinds whose formulas document and code export exist (pure two-qubit starts).
+CLOSED_FORM_CLI = {"ising", "user-4-block", "superposition"}
+
+
+@pytest.mark.parametrize("command", ["tmin", "max-power", "optimise", "export", "latex"])
+@pytest.mark.parametrize("kind", list(CLI))
+def test_cli_commands_of_each_kind(kind: str, command: str, capsys, tmp_path) -> None:
+    """Each subcommand on each kind: searches agree with the reference (the value at the
+    time found, and no point of a dense scan above it); the closed-form commands either
+    write their output or refuse in one line naming what to use."""
+    argv = {"tmin": ["tmin", *CLI[kind], "--window", str(WINDOW), "--json"],
+            "max-power": ["max-power", *CLI[kind], "--window", str(WINDOW), "--json"],
+            "optimise": ["optimise", "ergotropy", *CLI[kind], "--over", f"t=0:{WINDOW}",
+                         "--json"],
+            "export": ["export", "ergotropy", "--lang", "c", *CLI[kind]],
+            "latex": ["latex", *CLI[kind], "--no-pdf", "--out", str(tmp_path)]}[command]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    if command in ("export", "latex") and kind not in CLOSED_FORM_CLI:
+        assert code == 2 and "\n" not in err.strip() and "use" in err, err
+        return
+    assert code == 0, err
+    if command == "export":
+        assert "double" in out and "ergotropy" in out
+    elif command == "latex":
+        assert any(tmp_path.glob("*.tex"))
+    else:
+        found = json.loads(out)
+        quantity = "power" if command == "max-power" else "ergotropy"
+        time = found["location"]["t"] if command == "optimise" else found.get("t_min", found.get("t"))
+        value = found.get("value", found.get("ergotropy_max", found.get("power_max")))
+        _search_agrees(kind, quantity, type("R", (), {"t": time, "value": value}))

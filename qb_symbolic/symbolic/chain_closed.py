@@ -41,6 +41,7 @@ import sympy as sp
 from ..core.errors import NoClosedForm
 from ..model.battery import Battery
 from .chain_sectors import Sector, chain_sectors, exact_basis, operator_matrix
+from .commutant import cyclic_span, orthonormal, tidy_polynomial
 from .evolution import (
     BlockEvolution,
     SpectralEvolution,
@@ -51,7 +52,7 @@ from .evolution import (
     lagrange_projector,
 )
 from .roots import prove_roots
-from .structure import Block, _fixed_lanczos, _krylov_rank, _orthonormal, _tidy, cyclic_span
+from .structure import Block, fixed_lanczos, krylov_rank
 
 #: Largest block with closed-form roots (quartic).
 MAX_BLOCK = 4
@@ -82,18 +83,18 @@ def _reachable(H: sp.MatrixBase, psi0: sp.Matrix, sector: Sector, N: int,
                params: tuple[sp.Symbol, ...]) -> Block:
     """The reachable block of one populated sector (module docstring), exact."""
     Q = exact_basis(sector, N)
-    H_s = (Q.H * H * Q).applyfunc(lambda x: _tidy(x, params))
+    H_s = (Q.H * H * Q).applyfunc(lambda x: tidy_polynomial(x, params))
     c_s = (Q.H * psi0).applyfunc(sp.radsimp)
     span = cyclic_span(H_s, c_s, params)
     # Start, then parameter-free Lanczos directions: c_b = (|c_s|, 0, ...) as for two qubits.
-    W = sp.Matrix.hstack(*_orthonormal(_fixed_lanczos(H_s, c_s, len(span), params) + span,
+    W = sp.Matrix.hstack(*orthonormal(fixed_lanczos(H_s, c_s, len(span), params) + span,
                                        len(span)))
-    B, H_b = Q * W, (W.H * H_s * W).applyfunc(lambda x: _tidy(x, params))
+    B, H_b = Q * W, (W.H * H_s * W).applyfunc(lambda x: tidy_polynomial(x, params))
     part = (W.H * c_s).applyfunc(sp.radsimp)
     labels = tuple(f"{_sector_name(sector)}/{k}" for k in range(W.cols))
     return Block(labels, tuple(B[:, k] for k in range(B.cols)), H_b, part,
                  sp.radsimp(sum(x * sp.conjugate(x) for x in part)),
-                 _krylov_rank(H_b, part, params), tuple(v for _, v in sector.character))
+                 krylov_rank(H_b, part, params), tuple(v for _, v in sector.character))
 
 
 def reachable_blocks(battery: Battery) -> tuple[Block, ...]:

@@ -28,6 +28,7 @@ from functools import cache
 
 import sympy as sp
 
+from ..core.errors import NoClosedForm
 from .roots import RootForm, characteristic_polynomial, prove_roots, real_roots
 from .structure import Structure, symmetry_blocks
 
@@ -217,10 +218,16 @@ def evolution(battery) -> Evolution:
     ValueError
         For a battery whose blocks could not be proved (never expected).
     """
-    if getattr(battery, "mixed", False):
-        raise ValueError("this battery starts in a mixed state: its evolution is "
-                         "qb_symbolic.symbolic.mixed.mixed_evolution; charging times, the formulas "
-                         "document and the correlation measures are for pure starts so far")
+    if battery.sites != 2:
+        raise NoClosedForm(f"the two-qubit closed-form evolution (and its formulas document) "
+                           f"of a battery of {battery.sites} cells",
+                           "qb.evolved_state(battery) and qb.eigensystem(battery) (closed forms "
+                           "where the reachable blocks have dimension <= 4) or qb.evaluate")
+    if battery.mixed:
+        raise NoClosedForm("the pure-state evolution (formulas document, exact derivatives, "
+                           "code export) of a battery that starts in a mixed state",
+                           "qb.evolved_state(battery) (qb_symbolic.symbolic.mixed."
+                           "mixed_evolution) or qb.evaluate for its numbers")
     H = sp.Matrix(battery.hamiltonian)
     psi0 = sp.Matrix(battery.initial_state)
     params = tuple(s for s in battery.parameters if H.has(s))

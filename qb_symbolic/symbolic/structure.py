@@ -38,10 +38,6 @@ __all__ = [
     "symmetry_blocks",
 ]
 
-#: The names symbolic/chain_closed.py imports from here (kept until it imports the
-#: public ones of .commutant).
-_orthonormal, _tidy = orthonormal, tidy_polynomial
-
 #: Familiar states recognised in a derived basis (first nonzero entry positive).
 KNOWN_STATES: dict[str, sp.Matrix] = {
     name: sp.ImmutableMatrix(entries) / sp.sqrt(sum(x * x for x in entries))
@@ -57,7 +53,7 @@ def _label(vec: sp.Matrix, position: int) -> str:
     return next(known, f"v{position}")
 
 
-def _fixed_lanczos(H: sp.Matrix, start: sp.Matrix, dim: int,
+def fixed_lanczos(H: sp.Matrix, start: sp.Matrix, dim: int,
                    params: tuple[sp.Symbol, ...]) -> list[sp.Matrix]:
     """Lanczos vectors of ``start`` for as long as their directions are parameter-free."""
     chain: list[sp.Matrix] = []
@@ -74,7 +70,7 @@ def _fixed_lanczos(H: sp.Matrix, start: sp.Matrix, dim: int,
     return chain
 
 
-def _krylov_rank(H_b: sp.Matrix, start: sp.Matrix, params: tuple[sp.Symbol, ...]) -> int:
+def krylov_rank(H_b: sp.Matrix, start: sp.Matrix, params: tuple[sp.Symbol, ...]) -> int:
     """Dimension of span{start, H_b start, ...} over the rational functions of params.
 
     A rank at a rational point is a lower bound; below full, the exact one is computed.
@@ -201,7 +197,7 @@ def _block(H: sp.Matrix, B: sp.Matrix, psi0: sp.Matrix, params: tuple[sp.Symbol,
     components = (B.H * psi0).applyfunc(short_number)
     chain = []
     if any(c != 0 for c in components):
-        chain = _fixed_lanczos(H, (B * components).applyfunc(short_number), B.cols, params)
+        chain = fixed_lanczos(H, (B * components).applyfunc(short_number), B.cols, params)
     vectors = orthonormal(chain + [B[:, k] for k in range(B.cols)], B.cols)
     V = sp.Matrix.hstack(*vectors)
     part = (V.H * psi0).applyfunc(short_number)
@@ -209,7 +205,7 @@ def _block(H: sp.Matrix, B: sp.Matrix, psi0: sp.Matrix, params: tuple[sp.Symbol,
     return Block(tuple(_label(v, offset + k) for k, v in enumerate(vectors)), tuple(vectors),
                  (V.H * H * V).applyfunc(lambda x: tidy_polynomial(x, params)), part,
                  short_number(sum(c * sp.conjugate(c) for c in part)),
-                 _krylov_rank(B.H * H * B, components, params),
+                 krylov_rank(B.H * H * B, components, params),
                  tuple(C[0, 0] if is_scalar(C) else None for C in charges))
 
 
