@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.quantity_names import AVAILABLE
 from ..core.values import real_array
 from ..model.battery import Battery
 from ..symbolic.chain_sectors import Sectors, conjugation_symmetry, operator_terms
@@ -51,8 +52,7 @@ from .chain_real import SectorCurves, SeriesPoint, real_spectral, realify, serie
 from .chain_sparse import sparse_real_system
 
 #: What a chain answers.
-CHAIN_QUANTITIES = ("energy", "ergotropy", "power", "ergotropy_per_cell", "power_per_cell",
-                    "half_chain_entropy", "local_ergotropy_mean")
+CHAIN_QUANTITIES = AVAILABLE["chain"]
 
 
 def _known(quantity: str, N: int) -> bool:

@@ -29,6 +29,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from ..core.quantity_names import AVAILABLE
 from ..core.symbols import omega0
 from ..core.values import describe, real_array, to_mpf
 from ..symbolic.any_battery import evolved_state
@@ -36,9 +37,7 @@ from ..symbolic.channels import Channel, probability, uses
 from . import mixed_measures, mixed_precise
 
 #: The quantities :func:`noisy_quantity` evaluates.
-CHANNEL_QUANTITIES = ("energy", "ergotropy", "capacity", "incoherent_ergotropy",
-                      "coherent_ergotropy", "concurrence", "l1_coherence", "coherence",
-                      "steering", "steerability")
+CHANNEL_QUANTITIES = AVAILABLE["channel"]
 #: Those defined here for two-qubit states only (the package's measures are 4x4).
 TWO_QUBIT_QUANTITIES = CHANNEL_QUANTITIES[3:]
 #: Most negative eigenvalue of the evaluated noisy state (and largest error of the input's

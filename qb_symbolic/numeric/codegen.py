@@ -21,6 +21,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..core.quantity_names import AVAILABLE
 from .cache import disk_cached, source_fingerprint
 from .stage_forms import (
     GRID_ARGS,
@@ -136,9 +137,7 @@ __all__ = [
 ]
 
 #: Quantities of :func:`qb_symbolic.evaluate`, in a fixed order.
-QUANTITIES: tuple[str, ...] = (
-    "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
-)
+QUANTITIES: tuple[str, ...] = AVAILABLE["pure"]
 
 _SQRT3 = math.sqrt(3)
 

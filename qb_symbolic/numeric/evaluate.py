@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.quantity_names import GRID_QUANTITIES
 from ..core.values import describe
 from ..model.kinds import battery_kind
 from ..model.presets import MODELS
@@ -51,7 +52,6 @@ from .mixed_numeric import evaluate_mixed
 from .precise import evaluate_point
 from .preset_grid import grid_values
 from .stages import (
-    GRID_QUANTITIES,
     chunk_slices,
     fastest_rate,
     inverse_time,

@@ -23,6 +23,7 @@ import mpmath as mp
 import numpy as np
 import sympy as sp
 
+from ..core.quantity_names import AVAILABLE
 from ..symbolic.mixed import mixed_evolution
 from .cache import disk_cached, source_fingerprint
 from .codegen import generate
@@ -33,10 +34,7 @@ from .user_numeric import block_roots
 from .user_precise import leja_order
 
 #: What a mixed start answers; the first four also at ``digits=``.
-MIXED_QUANTITIES: tuple[str, ...] = (
-    "energy", "ergotropy", "power", "capacity", "incoherent_ergotropy", "coherent_ergotropy",
-    "concurrence", "l1_coherence", "coherence", "steering", "steerability",
-    "local_ergotropy_1", "local_ergotropy_2")
+MIXED_QUANTITIES: tuple[str, ...] = AVAILABLE["mixed"]
 #: The quantities from ``Tr(rho H0)`` and the two spectra alone; the others need ``rho(t)``.
 PRECISE_QUANTITIES = MIXED_QUANTITIES[:4]
 

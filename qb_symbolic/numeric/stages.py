@@ -30,7 +30,6 @@ HAMILTONIAN_ORDER: tuple[str, ...] = HAMILTONIAN_PARAMETERS
 #: Parameters with the dimension of an energy (rescaled); gamma and Delta multiply J.
 ENERGY_PARAMETERS: tuple[str, ...] = ("Omega", "J", "D")
 #: Quantities whose uniform-grid fast path exists (they depend on f_b alone).
-GRID_QUANTITIES = ("energy", "ergotropy", "power")
 #: Fewest points for which the grid path pays off.
 GRID_MINIMUM = 64
 #: Relative tolerance deciding that a time array is a uniform grid; the grid

@@ -29,15 +29,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.quantity_names import AVAILABLE
 from ..symbolic.evolution import evolution
 from .cache import disk_cached, source_fingerprint
 from .codegen import generate
 from .divided import exp_divided_differences, stable_order
 from .fallback import PHASE_LIMIT
 
-QUANTITIES: tuple[str, ...] = (
-    "energy", "ergotropy", "power", "coherence", "steering", "steerability", "concurrence",
-)
+QUANTITIES: tuple[str, ...] = AVAILABLE["pure"]
 
 
 @dataclass(frozen=True)
