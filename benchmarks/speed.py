@@ -45,8 +45,8 @@ COSINE_TARGET = 2
 def blas_threads() -> str:
     """The BLAS libraries loaded and their thread counts (the timings depend on them:
     set ``OMP_NUM_THREADS`` or ``OPENBLAS_NUM_THREADS`` before the run)."""
-    found = [f"{info.get('internal_api', info['prefix'])} {info['num_threads']} thread(s)"
-             for info in threadpool_info() if info["user_api"] == "blas"]
+    found = sorted({f"{info['internal_api']} {info['num_threads']} thread(s)"  # numpy's, scipy's
+                    for info in threadpool_info() if info["user_api"] == "blas"})
     return ", ".join(found) or "none found"
 
 
