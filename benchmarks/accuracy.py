@@ -265,4 +265,6 @@ def near_degenerate_user_blocks(seed: int, batteries: int = 6) -> float:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    sys.exit(record_run(__file__, main))

@@ -13,6 +13,13 @@ series still applies, up to N = 18 (then Krylov on the 2^N basis). For the open 
 N = 12 the run also prints the floor of any method built on products by H: the time of
 one sparse product by the sectors' H, times the series' K and times the fewest Lanczos
 steps that reach the curve to 1e-10 (:func:`lanczos_steps`).
+
+Networks (issue 25, :func:`run_networks`): one ergotropy curve (1000 times, t in [0, 5]) of
+the spin-network battery on K_12 and on the icosahedron (XXZ + DM, J = Omega = omega0 = 1,
+Delta = 2, D = 2, DM oriented from the lower label to the higher), ours (cold and warm)
+against QuTiP ``sesolve`` and QuSpin ``hamiltonian.evolve`` (both on the full 2^12 space,
+atol = rtol = 1e-10, build included), measured in one run; the BLAS and OpenMP threads are
+printed. A missing QuSpin is said and its column skipped. ``--networks-only`` runs only this.
 """
 
 from __future__ import annotations
@@ -72,8 +79,8 @@ def _timed(function) -> float:
 
 def run(sizes: list[int], periodic: bool, qutip_limit: int) -> float | None:
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_basis import populated_sectors
-    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM, series_spectrum, uses_krylov
+    from qb_symbolic.numeric.sectors.chain_basis import populated_sectors
+    from qb_symbolic.numeric.sectors.chain_numeric import SPARSE_FROM, series_spectrum, uses_krylov
 
     t = np.linspace(0, 5, 1000)
     kind = "ring" if periodic else "open chain"
@@ -172,8 +179,8 @@ def product_floor(N: int, periodic: bool, qutip_seconds: float) -> None:
     """What the sparse products alone cost at N (the series' K joint products, and as many
     as Lanczos would need), and the largest ratio to QuTiP that leaves nothing else."""
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_sparse import sparse_real_system
-    from qb_symbolic.numeric.chebyshev import series_order, spectrum_bounds
+    from qb_symbolic.numeric.sectors.chain_sparse import sparse_real_system
+    from qb_symbolic.numeric.sectors.chebyshev import series_order, spectrum_bounds
 
     t = np.linspace(0, 5, 1000)
     battery = qb.chain(N, "general", periodic=periodic)
@@ -214,8 +221,8 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
     """Populated sector dimensions per model, boundary and N, and (N <= krylov_up_to) the
     Krylov dimension of |d...d> at a random point: how much of the space is reachable."""
     import qb_symbolic as qb
-    from qb_symbolic.numeric.chain_basis import populated_sectors, sector_matrix
-    from qb_symbolic.numeric.chain_numeric import chain_system, uses_krylov
+    from qb_symbolic.numeric.sectors.chain_basis import populated_sectors, sector_matrix
+    from qb_symbolic.numeric.sectors.chain_numeric import chain_system, uses_krylov
     from qb_symbolic.symbolic.chain_sectors import operator_terms
 
     rng = np.random.default_rng(7)
@@ -243,13 +250,132 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
             print(f"  {model:8s} {'ring' if periodic else 'open':4s} " + ", ".join(cells), flush=True)
 
 
+NETWORK_VALUES = {"Omega": 1.0, "J": 1.0, "Delta": 2.0, "D": 2.0, "omega0": 1.0}
+
+
+def _network_terms(edges, N: int) -> list[tuple[str, float, tuple[int, ...]]]:
+    """H as (Pauli letters, coefficient, sites): the XXZ + DM bond on each edge i < j."""
+    v = NETWORK_VALUES
+    terms = [("x", v["Omega"], (i,)) for i in range(N)]
+    for i, j in edges:
+        terms += [("xx", v["J"], (i, j)), ("yy", v["J"], (i, j)), ("zz", v["J"] * v["Delta"], (i, j)),
+                  ("xy", v["D"], (i, j)), ("yx", -v["D"], (i, j))]
+    return terms
+
+
+def _qutip_network(edges, N: int, t: np.ndarray) -> np.ndarray:
+    import qutip
+
+    mats = {"x": qutip.sigmax(), "y": qutip.sigmay(), "z": qutip.sigmaz()}
+
+    def op(letters: str, sites: tuple[int, ...]):
+        where = dict(zip(sites, letters))
+        return qutip.tensor([mats[where[i]] if i in where else qutip.qeye(2) for i in range(N)])
+
+    H = sum(c * op(letters, sites) for letters, c, sites in _network_terms(edges, N))
+    H0 = NETWORK_VALUES["omega0"] * sum(op("z", (i,)) for i in range(N))
+    psi0 = reduce(qutip.tensor, [qutip.basis(2, 1)] * N)
+    options = {"atol": 1e-10, "rtol": 1e-10, "nsteps": 100000}
+    return np.asarray(qutip.sesolve(H, psi0, t, e_ops=[H0], options=options).expect[0]) + N
+
+
+def _quspin_network(edges, N: int, t: np.ndarray) -> np.ndarray:
+    """QuSpin: Pauli operators (pauli=1), state '0...0' is |d...d> (its basis lists all-up
+    first, as ours does), site i our vertex i."""
+    from quspin.basis import spin_basis_1d
+    from quspin.operators import hamiltonian
+
+    basis = spin_basis_1d(N, pauli=1)
+    checks = {"check_symm": False, "check_herm": False, "check_pcon": False}
+    groups: dict[str, list] = {}
+    for letters, c, sites in _network_terms(edges, N):
+        groups.setdefault(letters, []).append([c, *sites])
+    H = hamiltonian([[k, v] for k, v in groups.items()], [], basis=basis, dtype=np.complex128,
+                    **checks)
+    H0 = hamiltonian([["z", [[NETWORK_VALUES["omega0"], i] for i in range(N)]]], [], basis=basis,
+                     dtype=np.complex128, **checks)
+    psi0 = np.zeros(basis.Ns, np.complex128)
+    psi0[basis.index("0" * N)] = 1
+    psi = H.evolve(psi0, 0.0, t, atol=1e-10, rtol=1e-10)
+    return np.real(H0.expt_value(psi)) + N
+
+
+def _eigh_network(edges, N: int, t: np.ndarray) -> np.ndarray:
+    """The exact reference: eigh of the 2^N Hamiltonian built from kron products."""
+    mats = {"x": np.array([[0, 1], [1, 0]], complex), "y": np.array([[0, -1j], [1j, 0]]),
+            "z": np.diag([1.0, -1.0]).astype(complex)}
+
+    def op(letters: str, sites: tuple[int, ...]) -> np.ndarray:
+        where = dict(zip(sites, letters))
+        return reduce(np.kron, [mats[where[i]] if i in where else np.eye(2) for i in range(N)])
+
+    H = sum(c * op(letters, sites) for letters, c, sites in _network_terms(edges, N))
+    energies = NETWORK_VALUES["omega0"] * sum(np.diag(op("z", (i,))).real for i in range(N))
+    E, V = np.linalg.eigh(H)
+    psi = V @ (np.exp(-1j * np.outer(E, t)) * V.conj()[-1][:, None])  # |d...d> is the last state
+    return np.sum(np.abs(psi) ** 2 * energies[:, None], axis=0) + N
+
+
+def _threads() -> str:
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    blas = ", ".join(f"{i['internal_api']} {i['num_threads']}" for i in threadpool_info()
+                     if i["user_api"] == "blas") or "none loaded"
+    return f"BLAS threads: {blas}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}"
+
+
+def run_networks(names=("K12", "icosahedron")) -> None:
+    """One curve per network: ours (cold, warm) vs QuTiP vs QuSpin, in this run."""
+    from qb_symbolic.core.graphs import parse_graph
+    from qb_symbolic.model.network import network
+
+    try:
+        import quspin  # noqa: F401
+        peers = ("QuTiP", "QuSpin")
+    except ImportError as error:
+        print(f"  QuSpin cannot be imported ({error}): its column is skipped (pip install quspin)")
+        peers = ("QuTiP",)
+    import qb_symbolic as qb
+
+    t = np.linspace(0, 5, 1000)
+    print(f"\nNetworks: one ergotropy curve (1000 times), XXZ + DM, Delta = 2, D = 2; {_threads()}")
+    _qutip_network(((0, 1),), 2, t[:10])  # first-call set-ups are not solving time
+    for name in names:
+        graph = parse_graph(name)
+        battery = network(graph)
+        start = time.perf_counter()
+        curve = qb.evaluate("ergotropy", t, battery=battery, **NETWORK_VALUES)
+        cold = time.perf_counter() - start
+        warm = min(_timed(lambda k=k, b=battery: qb.evaluate("ergotropy", t, battery=b, **{
+            **NETWORK_VALUES, "D": 2.0 + k * 1e-9})) for k in (1, 2, 3))
+        exact = np.max(np.abs(_eigh_network(graph.edges, graph.n, t) - curve))
+        line = (f"  {name:12s} N = {graph.n}  ours {cold:6.2f} s cold, {warm:6.3f} s warm "
+                f"(vs eigh of 2^N {exact:.1e})")
+        for peer, solve in (("QuTiP", _qutip_network), ("QuSpin", _quspin_network)):
+            if peer not in peers:
+                continue
+            start = time.perf_counter()
+            reference = solve(graph.edges, graph.n, t)
+            seconds = time.perf_counter() - start
+            line += (f"   {peer} {seconds:6.2f} s (ratio to warm {seconds / warm:6.1f}, "
+                     f"max |diff| {np.max(np.abs(reference - curve)):.1e})")
+        print(line, flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="chain charging curves: sectors vs QuTiP")
     parser.add_argument("--sizes", default="8,10,12,14,16,18,20")
     parser.add_argument("--qutip-limit", type=int, default=14, help="largest N run with QuTiP")
     parser.add_argument("--dimensions-only", action="store_true",
                         help="print the reachable dimensions and stop")
+    parser.add_argument("--networks-only", action="store_true",
+                        help="only the networks' curves (K12, icosahedron) against QuTiP and QuSpin")
     args = parser.parse_args(argv)
+    if args.networks_only:
+        run_networks()
+        return 0
     dimensions()
     if args.dimensions_only:
         return 0
@@ -259,6 +385,7 @@ def main(argv=None) -> int:
     open_ratio = run(sizes, False, args.qutip_limit)
     if 12 in sizes and args.qutip_limit >= 12:
         other_start(12)
+    run_networks()
     for kind, r in (("ring", ratio), ("open chain", open_ratio)):
         if r is not None:
             print(f"  {kind} N = 12: QuTiP / ours (warm) = {r:.1f}   (goal >= 50)   "
@@ -267,4 +394,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    sys.exit(record_run(__file__, main))

@@ -57,4 +57,5 @@ def exported_c_section(repeats: int = 7) -> float:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
-    exported_c_section()
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+    record_run(__file__, exported_c_section)

@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import qb_symbolic as qb
 from qb_symbolic.model.dissipators import dephasing, gamma_d, lindblad_operators
-from qb_symbolic.numeric.lindblad import open_evolution
+from qb_symbolic.numeric.open.lindblad import open_evolution
 
 N = 1000
 PARAMETERS = {"Omega": 1, "J": 1, "gamma": "1/2", "Delta": "5/2", "D": 1}
@@ -144,4 +144,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    sys.exit(record_run(__file__, main))

@@ -114,7 +114,7 @@ def preset_products_floor(points: int, times: int, repeats: int) -> float:
     tables as numeric/preset_grid.py builds them per group, clipped into ``[0, 4]`` and
     written out. The rest of the map's time is the per-point closed-form work (roots,
     weights, phasor tables) and the argument checks."""
-    from qb_symbolic.numeric.preset_grid import GROUP_ELEMENTS, coarse_count
+    from qb_symbolic.numeric.closed_form.preset_grid import GROUP_ELEMENTS, coarse_count
 
     coarse = coarse_count(times)
     fine = -(-times // coarse)
@@ -255,8 +255,8 @@ def grid_products_floor(points: int, times: int, repeats: int) -> float:
     product ``(rows x 14) @ (14 x cols)`` per parameter point, in the cache-sized groups
     of numeric/user_grid.py, each clipped to ``[0, cap]`` and written out. What is left of
     the map's time is the per-point closed-form work (roots, components, phasor tables)."""
-    from qb_symbolic.numeric.user_grid import CACHE_ELEMENTS
-    from qb_symbolic.numeric.user_spectral import grid_shape
+    from qb_symbolic.numeric.closed_form.user_grid import CACHE_ELEMENTS
+    from qb_symbolic.numeric.closed_form.user_spectral import grid_shape
 
     rows, cols = grid_shape(times)
     rng = np.random.default_rng(1)
@@ -285,7 +285,7 @@ def user_battery_section(repeats: int, qutip_rows: int) -> bool:
 
     zeta = closed_form()  # warm-up (derivation from the disk cache or afresh)
     ours_user = best_of(closed_form, repeats)
-    from qb_symbolic.numeric import user_spectral
+    from qb_symbolic.numeric.closed_form import user_spectral
 
     kept, user_spectral.SEPARATED = user_spectral.SEPARATED, 0.0  # every point on Newton
     try:
@@ -363,4 +363,6 @@ def cold_derivations() -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    sys.exit(record_run(__file__, main))

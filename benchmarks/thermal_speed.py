@@ -144,4 +144,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    sys.exit(record_run(__file__, main))

@@ -76,4 +76,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from report_page import record_run  # writes this run's section of docs/benchmarks.md
+
+    record_run(__file__, main)

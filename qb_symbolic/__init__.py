@@ -25,14 +25,14 @@ from .model.chain import chain
 from .model.float_inputs import FLOAT_TOLERANCE, FloatInputWarning
 from .model.network import network
 from .model.presets import MODELS
-from .numeric.channel_numeric import CHANNEL_QUANTITIES, charged_then_noisy, noisy_quantity
-from .numeric.charging import charging_time, max_power
-from .numeric.charging_base import ChargingResult
-from .numeric.codegen import QUANTITIES
-from .numeric.derivatives import derivative, derivative_expr
+from .numeric.closed_form.codegen import QUANTITIES
+from .numeric.closed_form.derivatives import derivative, derivative_expr
 from .numeric.evaluate import evaluate, evaluate_many
-from .numeric.optimise import OptimumResult, optimise
-from .numeric.sweep import SweepResult, sweep
+from .numeric.open.channel_numeric import CHANNEL_QUANTITIES, charged_then_noisy, noisy_quantity
+from .numeric.search.charging import charging_time, max_power
+from .numeric.search.charging_base import ChargingResult
+from .numeric.search.optimise import OptimumResult, optimise
+from .numeric.search.sweep import SweepResult, sweep
 from .symbolic.any_battery import (
     BatteryFigures,
     BatteryState,

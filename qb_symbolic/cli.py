@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .cli_battery import number as _number
+from .cli_dstar import add_dstar, run_dstar
 from .cli_eval import add_eval, add_searches, run_eval, run_max_power, run_tmin
 from .cli_export import add_export, add_latex, run_export, run_latex
 from .cli_optimise import add_optimise, run_optimise
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="gamma of the XYZ figures and summary rows (default -0.2)")
     add_export(sub)
     add_optimise(sub, _add_json)
+    add_dstar(sub, _add_json)
     p_check = sub.add_parser("selfcheck", help="check every closed form against a 50-digit expm "
                              "(and QuTiP when installed) on this machine")
     p_check.add_argument("--points", type=int, default=3, help="parameter points per battery (default 3)")
@@ -150,7 +152,8 @@ def _run_report(args: argparse.Namespace) -> str:
 
 COMMANDS = {"eval": run_eval, "tmin": run_tmin, "max-power": run_max_power, "latex": run_latex,
             "figures": _run_figures, "claims": _run_claims, "report": _run_report,
-            "selfcheck": _run_selfcheck, "export": run_export, "optimise": run_optimise}
+            "selfcheck": _run_selfcheck, "export": run_export, "optimise": run_optimise,
+            "dstar": run_dstar}
 
 #: Exit code when the input was fine but a tool failed (pdflatex, pdftoppm).
 EXIT_FAILURE = 1

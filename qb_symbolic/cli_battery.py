@@ -1,7 +1,9 @@
 """The battery options every battery command shares (``eval``, ``tmin``, ``max-power``,
 ``optimise``, ``export``, ``latex``): a preset (``--model`` and its parameters), your own
 battery (``--hamiltonian``, ``--h0``, ``--initial``, with ``--set`` values), a thermal battery
-(``--gibbs``, :mod:`qb_symbolic.symbolic.gibbs_batteries`) or a chain (``--chain N``).
+(``--gibbs``, :mod:`qb_symbolic.symbolic.gibbs_batteries`), a chain (``--chain N``) or a
+network (``--network GRAPH``: a graph name such as ``"C8(1,2,4)"`` or a file of edges, one
+``i j`` pair a line; :func:`qb_symbolic.model.network.network`).
 
 :func:`add_battery_options` declares them and :func:`battery_target` reads them, so every
 command accepts and checks them the same way.
@@ -61,6 +63,13 @@ def add_battery_options(parser: argparse.ArgumentParser) -> None:
                         help="N cells: the --model's bond term on every bond, Omega X on every "
                         "site, from |d...d> (parameters as for --model)")
     parser.add_argument("--periodic", action="store_true", help="with --chain: a ring")
+    parser.add_argument("--network", default=None, metavar="GRAPH",
+                        help="a spin network: the --model's bond term (default xxz) on every "
+                        "edge, oriented from the lower vertex label to the higher, Omega X on "
+                        "every site, from |d...d>; GRAPH is a name (K5, C8(1,2,4), "
+                        "circulant(8,3), tetrahedron, octahedron, cube, icosahedron, "
+                        "hypercube(d), path(n), star(n)) or a file of edges, one 'i j' pair a "
+                        "line (read when the file exists)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with --hamiltonian or --gibbs: a parameter value (repeat for each)")
 
@@ -103,8 +112,63 @@ def _chain(args: argparse.Namespace):
     return battery, given
 
 
+def network_graph(text: str):
+    """The graph of ``--network``: a file of edges when ``text`` names an existing file,
+    else a graph name (:func:`qb_symbolic.core.graphs.parse_graph`)."""
+    from pathlib import Path
+
+    from .core.graphs import Graph, edges_from_text, parse_graph
+
+    path = Path(text)
+    if path.is_file():
+        try:
+            content = path.read_text()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"--network: cannot read the edge file {text}: {error}") from None
+        graph = parse_graph(edges_from_text(content, f"the edge file {text}"))
+        return Graph(graph.n, graph.edges, f"edges of {path.name}")
+    if "/" in text or "\\" in text or "." in text:  # no graph name has these
+        raise ValueError(f"--network: {text!r} is neither a graph name nor an existing file of "
+                         f"edges")
+    return parse_graph(text)
+
+
+def _network(args: argparse.Namespace):
+    """``--network GRAPH`` with the --model (default xxz), its parameter options and a
+    label start; a disconnected graph is allowed, with one note line."""
+    from .model.network import NETWORK_MODEL, network
+
+    if args.chain is not None or args.periodic:
+        raise ValueError("give --chain N (with --periodic) or --network GRAPH, not both")
+    if args.hamiltonian is not None or args.gibbs is not None or args.set:
+        raise ValueError("--network takes --model and its parameters (--D 1 ...), not "
+                         "--hamiltonian, --gibbs or --set")
+    if args.h0 is not None:
+        raise ValueError("--network measures energy by omega0 * sum_i Z_i; for another H0 use "
+                         "network(graph, H0='...') in Python")
+    graph = network_graph(args.network)
+    if args.initial is not None and not set(args.initial) <= {"u", "d"}:
+        raise ValueError(f"--network takes --initial as a label over u/d, vertex 0 first (e.g. "
+                         f"{'u' + 'd' * (graph.n - 1)}); got {args.initial!r}")
+    model = args.model or NETWORK_MODEL
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        battery = network(graph, model, initial=args.initial)
+    for warning in caught:
+        print(f"qb-symbolic: note: {' '.join(str(warning.message).split())}", file=sys.stderr)
+    given = _given(args)
+    fixed = [n for n in given if n not in battery.names]
+    if fixed:
+        raise ValueError(f"--{fixed[0]} is fixed by --model {model} (its parameters: "
+                         f"{', '.join(battery.names)})")
+    return battery, given
+
+
 def user_battery(args: argparse.Namespace):
-    """The battery of --hamiltonian, --gibbs or --chain and its values, or (None, {})."""
+    """The battery of --hamiltonian, --gibbs, --chain or --network and its values, or
+    (None, {})."""
+    if args.network is not None:
+        return _network(args)
     if args.chain is not None:
         return _chain(args)
     if args.periodic:
@@ -144,8 +208,10 @@ def user_battery(args: argparse.Namespace):
 
 def battery_label(args: argparse.Namespace) -> str:
     """How the output names the battery."""
+    start = f", from |{args.initial}>" if args.initial is not None else ""
+    if args.network is not None:
+        return f"network: {args.network}, {args.model or 'xxz'}{start}"
     if args.chain is not None:
-        start = f", from |{args.initial}>" if args.initial is not None else ""
         return (f"chain: {args.chain} cells, {'ring' if args.periodic else 'open'}, "
                 f"{args.model or 'general'}{start}")
     if args.gibbs is not None:

@@ -42,7 +42,7 @@ def add_searches(sub, add_json) -> None:
 
 def _derivative(args: argparse.Namespace, target: Target, times) -> Any:
     """``eval --wrt NAME``: the exact derivative at ``times``."""
-    from .numeric.derivatives import derivative
+    from .numeric.closed_form.derivatives import derivative
 
     if target.kind in ("chain", "mixed"):
         what = "a chain" if target.kind == "chain" else "a mixed start"
@@ -130,7 +130,7 @@ def _payload(result: Any, target: Target, shown: int, time: str, value: str,
 
 def run_tmin(args: argparse.Namespace) -> dict[str, Any]:
     """``qb-symbolic tmin``: the time of the largest ergotropy in the window."""
-    from .numeric.charging import charging_time
+    from .numeric.search.charging import charging_time
 
     result, target, shown = _search(args, charging_time)
     return _payload(result, target, shown, "t_min", "ergotropy_max",
@@ -140,7 +140,7 @@ def run_tmin(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_max_power(args: argparse.Namespace) -> dict[str, Any]:
     """``qb-symbolic max-power``: the time and value of the largest power in the window."""
-    from .numeric.charging import max_power
+    from .numeric.search.charging import max_power
 
     result, target, shown = _search(args, max_power)
     return _payload(result, target, shown, "t", "power_max", {})

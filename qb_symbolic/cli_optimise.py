@@ -36,7 +36,7 @@ def _range(item: str) -> tuple[str, tuple[float, float]]:
 def run_optimise(args: argparse.Namespace) -> dict[str, Any]:
     """``qb-symbolic optimise``: the payload (printed as JSON or by :func:`cli_table.table`)."""
     from .model.battery import Battery
-    from .numeric.optimise import optimise
+    from .numeric.search.optimise import optimise
 
     over = dict(_range(item) for item in args.over)
     if not over:

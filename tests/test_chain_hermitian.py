@@ -13,11 +13,11 @@ from conftest import SEED
 from test_chains import _hamiltonian, _op, _random_values
 
 import qb_symbolic as qb
-from qb_symbolic.numeric import chebyshev
-from qb_symbolic.numeric.chain_basis import populated_sectors
-from qb_symbolic.numeric.chain_numeric import chain_system, series_spectrum
-from qb_symbolic.numeric.chain_real import SeriesPoint
-from qb_symbolic.numeric.chain_sparse import sparse_real_system
+from qb_symbolic.numeric.sectors import chebyshev
+from qb_symbolic.numeric.sectors.chain_basis import populated_sectors
+from qb_symbolic.numeric.sectors.chain_numeric import chain_system, series_spectrum
+from qb_symbolic.numeric.sectors.chain_real import SeriesPoint
+from qb_symbolic.numeric.sectors.chain_sparse import sparse_real_system
 
 #: Curves against eigh of the full H (both ~1e-14 apart in double precision: the series is
 #: truncated at |J_K| < 1e-17); the issue's bar for chains.
@@ -87,8 +87,8 @@ def test_open_chain_beyond_dense_reach_without_real_bases(monkeypatch):
     """N = 12 open chain from |ud...d> (sectors 2080 + 2016, no real bases): the complex
     sparse series against the Krylov path on the 2^12 basis (its own bound, 1e-10); with
     the vector budget too small for complex vectors the point falls back to Krylov."""
-    from qb_symbolic.numeric import chain_sparse
-    from qb_symbolic.numeric.chain_krylov import krylov_point, krylov_system
+    from qb_symbolic.numeric.sectors import chain_sparse
+    from qb_symbolic.numeric.sectors.chain_krylov import krylov_point, krylov_system
 
     rng = random.Random(SEED + 740)
     battery = qb.chain(12, "general", initial="u" + "d" * 11)
@@ -137,7 +137,7 @@ def test_largest_power_by_complex_series_equals_the_eigh_path(monkeypatch):
     """The largest power of the open N = 8 chain from |ud...d> (a start holding ergotropy:
     the power is the stored energy per time) by the complex series, one time at a time in
     the golden-section search, against the same search on the eigh path."""
-    from qb_symbolic.numeric import chain_numeric
+    from qb_symbolic.numeric.sectors import chain_numeric
 
     battery = qb.chain(8, "general", initial="u" + "d" * 7)
     v = {"Omega": 1.0, "J": 0.8, "gamma": 0.3, "Delta": 0.5, "D": 1.2, "omega0": 1.0}

@@ -15,9 +15,9 @@ from conftest import SEED
 from test_chains import TOLERANCE, _ergotropy, _hamiltonian, _random_values
 
 import qb_symbolic as qb
-from qb_symbolic.numeric import chain_numeric
-from qb_symbolic.numeric.chain_operator import chain_operator
-from qb_symbolic.numeric.krylov import STATE_TOLERANCE, krylov_curve
+from qb_symbolic.numeric.sectors import chain_numeric
+from qb_symbolic.numeric.sectors.chain_operator import chain_operator
+from qb_symbolic.numeric.sectors.krylov import STATE_TOLERANCE, krylov_curve
 
 _P = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]], complex),
       "Y": np.array([[0, -1j], [1j, 0]]), "Z": np.diag([1.0, -1.0]).astype(complex)}

@@ -13,8 +13,8 @@ import pytest
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.chain_numeric import Spectral, chain_system, spectral
-from qb_symbolic.numeric.chain_real import RealSpectral
+from qb_symbolic.numeric.sectors.chain_numeric import Spectral, chain_system, spectral
+from qb_symbolic.numeric.sectors.chain_real import RealSpectral
 from qb_symbolic.symbolic.chain_sectors import conjugation_symmetry
 
 

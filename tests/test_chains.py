@@ -12,7 +12,7 @@ import pytest
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.chain_basis import apply_string, sector_matrix
+from qb_symbolic.numeric.sectors.chain_basis import apply_string, sector_matrix
 from qb_symbolic.symbolic.chain_sectors import chain_sectors, operator_terms
 
 #: Dense double-precision diagonalisations on both sides, energies O(N), t <= 5.
@@ -177,7 +177,7 @@ def test_sector_matrix_is_the_restriction():
     v = _random_values(rng)
     battery = qb.chain(4, "general", periodic=True)
     H = _hamiltonian(4, True, v)
-    from qb_symbolic.numeric.chain_numeric import chain_system
+    from qb_symbolic.numeric.sectors.chain_numeric import chain_system
 
     for k, sector in enumerate(chain_system(battery).sectors.sectors):
         B = np.zeros((16, sector.dim))

@@ -21,7 +21,7 @@ from conftest import SEED, mp_evolved_state
 from reference_numpy import states as reference_states
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.channel_numeric import (
+from qb_symbolic.numeric.open.channel_numeric import (
     CHANNEL_QUANTITIES,
     charged_then_noisy,
     noisy_quantity,

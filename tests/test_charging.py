@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 from conftest import mp_evolved_state
 
-from qb_symbolic.numeric.charging import charging_time, max_power
+from qb_symbolic.numeric.search.charging import charging_time, max_power
 
 #: The promised accuracy of the charging times and values (the issue: 30 digits).
 DIGITS_TOLERANCE = mp.mpf(10) ** -30

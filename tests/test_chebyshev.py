@@ -15,9 +15,9 @@ from conftest import SEED
 from test_chains import _ergotropy, _random_values
 
 import qb_symbolic as qb
-from qb_symbolic.numeric import chain_real, chebyshev
-from qb_symbolic.numeric.chain_numeric import chain_system, series_spectrum
-from qb_symbolic.numeric.chain_real import SeriesPoint
+from qb_symbolic.numeric.sectors import chain_real, chebyshev
+from qb_symbolic.numeric.sectors.chain_numeric import chain_system, series_spectrum
+from qb_symbolic.numeric.sectors.chain_real import SeriesPoint
 
 #: J_k(x) = O(1): the backward recurrence and its normalisation lose a few ulps.
 BESSEL_TOLERANCE = 1e-14
@@ -103,7 +103,7 @@ def test_narrow_bounds_are_detected():
 
 def _krylov(battery, values: list, end: float):
     """The Krylov path on the 2^N basis at one point (the reference beyond dense reach)."""
-    from qb_symbolic.numeric.chain_krylov import krylov_point, krylov_system
+    from qb_symbolic.numeric.sectors.chain_krylov import krylov_point, krylov_system
 
     return krylov_point(krylov_system(battery), values, end)
 
@@ -137,7 +137,7 @@ def test_ring_series_equals_eigh_path_and_falls_back(monkeypatch):
     t = np.concatenate([[0.0], np.sort(np.random.default_rng(SEED).uniform(0, 3, 150))])
     found = series_spectrum(battery, values, 3.0)
     assert isinstance(found, SeriesPoint)
-    from qb_symbolic.numeric.chain_numeric import spectral
+    from qb_symbolic.numeric.sectors.chain_numeric import spectral
 
     reference = spectral(chain_system(battery), values, 12).energy(t)
     assert np.max(np.abs(found.energy(t) - reference)) < CHAIN_TOLERANCE
@@ -164,7 +164,7 @@ def _sector_hamiltonians(battery, values) -> list:
 def test_sparse_real_sectors_equal_the_dense_ones():
     """N = 6 open chain: every coefficient group's sparse real sector matrix (and H0's
     blocks, and the start) equal the dense real basis of numeric/chain_real.py."""
-    from qb_symbolic.numeric.chain_sparse import sparse_real_system
+    from qb_symbolic.numeric.sectors.chain_sparse import sparse_real_system
 
     battery = qb.chain(6, "general")
     dense, sparse = chain_system(battery).real, sparse_real_system(battery)
@@ -201,7 +201,7 @@ def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
     """N = 12 open chain (2080 + 2016, beyond the dense limit): the sparse series against
     the Krylov path (its own error bound 1e-10 on the state, tests/test_chain_krylov.py);
     with the vector budget made too small the curve falls back to the Krylov path."""
-    from qb_symbolic.numeric import chain_sparse
+    from qb_symbolic.numeric.sectors import chain_sparse
 
     battery = qb.chain(12, "general")
     _, values, t, got = _series_curve(battery, SEED + 512, 1.5, 100)
@@ -214,8 +214,8 @@ def test_open_chain_beyond_dense_reach_by_sparse_series(monkeypatch):
 def test_large_sectors_by_sparse_series_match_brute_force():
     """N = 10 open chain (528 + 496: above SPARSE_FROM, so the sparse form) against brute
     force."""
-    from qb_symbolic.numeric.chain_basis import populated_sectors
-    from qb_symbolic.numeric.chain_numeric import SPARSE_FROM
+    from qb_symbolic.numeric.sectors.chain_basis import populated_sectors
+    from qb_symbolic.numeric.sectors.chain_numeric import SPARSE_FROM
 
     battery = qb.chain(10, "general")
     assert max(s.dim for s in populated_sectors(battery).sectors) >= SPARSE_FROM
@@ -226,7 +226,7 @@ def test_large_sectors_by_sparse_series_match_brute_force():
 def test_ring_beyond_dense_sites_by_sparse_series():
     """N = 15 ring (1096 + 1096; beyond DENSE_SITES, so no eigh at all): the sparse series
     against the Krylov path on the 2^15 basis (its own error bound, test_chain_krylov.py)."""
-    from qb_symbolic.numeric import chain_numeric
+    from qb_symbolic.numeric.sectors import chain_numeric
 
     battery = qb.chain(15, "general", periodic=True)
     assert chain_numeric.uses_krylov(battery) and battery.N <= chain_numeric.SPARSE_SITES
@@ -238,7 +238,7 @@ def test_ring_beyond_dense_sites_by_sparse_series():
 def test_chain_charging_by_series_equals_the_eigh_path(monkeypatch):
     """t_min and the largest power of the N = 12 ring from the series (one time at a time
     in the golden-section search) against the same search on the eigh path."""
-    from qb_symbolic.numeric import chain_numeric
+    from qb_symbolic.numeric.sectors import chain_numeric
 
     battery = qb.chain(12, "general", periodic=True)
     v = {"Omega": 1.0, "J": 0.8, "gamma": 0.3, "Delta": 0.5, "D": 1.2, "omega0": 1.0}
@@ -268,7 +268,7 @@ def test_csr_product_equals_the_ell_matrix():
     """scipy's CSR product (the runtime's sparse kernel) against the matrix written out
     from the ELL layout by hand, ``A[r, index[s, r]] += values[s, r]``, on the N = 10 open
     chain at random weights."""
-    from qb_symbolic.numeric import chain_sparse
+    from qb_symbolic.numeric.sectors import chain_sparse
 
     battery = qb.chain(10, "general")
     system = chain_sparse.sparse_real_system(battery)

@@ -15,7 +15,7 @@ from conftest import SEED, mp_evolved_state, random_point
 from qb_symbolic import QUANTITIES, evaluate, evaluate_many
 from qb_symbolic.core.symbols import D, Delta, J, Omega, gamma, omega0, t
 from qb_symbolic.model.battery import Battery
-from qb_symbolic.numeric import codegen
+from qb_symbolic.numeric.closed_form import codegen
 from qb_symbolic.symbolic.quantities import figures_of_merit
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -118,8 +118,8 @@ def test_spectral_weights_of_the_grid_path():
 
 def test_derivative_of_kappa_matches_numerical_differentiation():
     rng = random.Random(SEED + 2)
-    from qb_symbolic.numeric.precise import point_stage as _mp_stage
-    from qb_symbolic.numeric.precise import prepare_point as _prepare_mpmath
+    from qb_symbolic.numeric.closed_form.precise import point_stage as _mp_stage
+    from qb_symbolic.numeric.closed_form.precise import prepare_point as _prepare_mpmath
 
     ev = codegen.evaluators("general", "mpmath")
     with mp.workdps(40):

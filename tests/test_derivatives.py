@@ -112,7 +112,7 @@ def test_chain_source_cached_on_disk_and_equal_to_stepwise(tmp_path):
     import subprocess
     import sys
 
-    from qb_symbolic.numeric import derivatives
+    from qb_symbolic.numeric.closed_form import derivatives
 
     forms = qb.derivative_expr("ergotropy", "D", model="ising")
     values = {"Omega": 0.8, "J": 1.1, "D": 0.6, "omega0": 1.0}

@@ -1,4 +1,4 @@
-"""Tests of qb_symbolic.numeric.divided: divided differences of ``exp(-i z t)``.
+"""Tests of qb_symbolic.numeric.closed_form.divided: divided differences of ``exp(-i z t)``.
 
 Every expected value comes from an independent mpmath reference at ``REF_DPS``
 digits, computed here and never from the module under test:
@@ -24,7 +24,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from qb_symbolic.numeric.divided import (
+from qb_symbolic.numeric.closed_form.divided import (
     exp_divided_differences,
     exp_divided_differences_mp,
     stable_order,

@@ -21,7 +21,7 @@ from conftest import mp_evolved_state
 
 import qb_symbolic as qb
 from qb_symbolic.cli import main
-from qb_symbolic.numeric.fallback import FALLBACK_POINTS
+from qb_symbolic.numeric.base.fallback import FALLBACK_POINTS
 
 
 #: The float path's documented bound at phase P (zeta/omega0): 1e-12 + 1e-14 P.

@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED, mp_evolved_state
 
 from qb_symbolic import evaluate
-from qb_symbolic.numeric.codegen import QUANTITIES
+from qb_symbolic.numeric.closed_form.codegen import QUANTITIES
 
 #: Double-precision agreement for O(1) quantities at moderate phases (|nu t| < 100).
 DOUBLE_TOLERANCE = 1e-12

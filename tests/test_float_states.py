@@ -281,3 +281,16 @@ def test_helper_states_take_floats_exactly():
                 qb.bell_diagonal_state(-0.3, -0.2, -0.1)):
         battery = qb.Battery.from_string(PAPER, initial=rho)
         assert battery.initial_state.trace() == 1 and not battery.initial_state.atoms(sp.Float)
+
+
+def test_sympy_big_integer_overflow_becomes_a_clear_error():
+    """SymPy 1.14 + gmpy2 2.3 overflow on huge exact integers (perfect_power): the guard
+    turns exactly that OverflowError into one line naming the way out; others pass."""
+    from qb_symbolic.core.errors import big_integer_guard
+
+    with pytest.raises(ValueError, match="SYMPY_GROUND_TYPES=python") as error, \
+            big_integer_guard("the blocks"):
+        raise OverflowError("'mpz' too large to convert to float")
+    assert "\n" not in str(error.value)
+    with pytest.raises(OverflowError), big_integer_guard("the blocks"):
+        raise OverflowError("math range error")

@@ -195,3 +195,33 @@ def test_numeric_imports_at_the_top(path: Path) -> None:
         if package or not all(n.split(".")[0] in OPTIONAL_EXTRAS for n in names):
             wrong.append(f"line {node.lineno}: {ast.unparse(node)}")
     assert not wrong, f"{path.name} imports inside functions (move them to the top): {wrong}"
+
+
+# --------------------------------------------------------------------------
+# numeric/ by method (issue 24, point 3)
+# --------------------------------------------------------------------------
+
+#: numeric/'s subpackages, lowest first: a module imports from its own subpackage or a
+#: lower one. The dispatch (numeric/evaluate.py) stands above the methods and below the
+#: searches, which call it.
+NUMERIC_ORDER = ("base", "closed_form", "density", "sectors", "open", "evaluate", "search")
+
+
+def _numeric_rank(parts: tuple[str, ...]) -> int | None:
+    if len(parts) < 2 or parts[0] != "numeric":
+        return None
+    head = parts[1].removesuffix(".py")
+    return NUMERIC_ORDER.index(head) if head in NUMERIC_ORDER else None
+
+
+NUMERIC_MODULES = [p for p in MODULES if p.relative_to(PACKAGE).parts[0] == "numeric"]
+
+
+@pytest.mark.parametrize("path", NUMERIC_MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_numeric_methods_import_down_only(path: Path) -> None:
+    own = _numeric_rank(path.relative_to(PACKAGE).parts)
+    assert own is not None, f"{path.name} stands in no method subpackage of numeric/"
+    graph = _import_graph()
+    upward = [t for t in graph[_name(path)] if (r := _numeric_rank(tuple(t.split(".")))) is not None
+              and r > own]
+    assert not upward, f"{path.name} imports from a higher method: {upward}"

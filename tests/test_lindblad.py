@@ -34,14 +34,14 @@ from qb_symbolic.model.dissipators import (
     lindblad_operators,
     thermal,
 )
-from qb_symbolic.numeric.lindblad import (
+from qb_symbolic.numeric.open.lindblad import (
     EIGENVECTOR_CONDITION_LIMIT,
     energy,
     ergotropy,
     extreme_eigenvalues,
     open_evolution,
 )
-from qb_symbolic.numeric.liouvillian_blocks import (
+from qb_symbolic.numeric.open.liouvillian_blocks import (
     invariant_blocks,
     liouvillian,
     liouvillian_family,

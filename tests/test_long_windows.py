@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import SEED, mp_evolved_state
 
-from qb_symbolic.numeric.charging import charging_time, max_power
-from qb_symbolic.numeric.charging_base import MAX_GRID_POINTS
+from qb_symbolic.numeric.search.charging import charging_time, max_power
+from qb_symbolic.numeric.search.charging_base import MAX_GRID_POINTS
 
 WINDOW = 1e5
 ISING_D3 = {"Omega": 1.0, "J": 1.0, "gamma": 1.0, "Delta": 0.0, "D": 3.0, "omega0": 1.0}

@@ -287,7 +287,7 @@ MEASURES = ("concurrence", "l1_coherence", "coherence", "steering", "incoherent_
 
 
 def _measure_reference(rho: np.ndarray) -> dict[str, float]:
-    """Brute force, from the definitions (docstring of qb_symbolic.numeric.mixed_measures)."""
+    """Brute force, from the definitions (docstring of qb_symbolic.numeric.density.mixed_measures)."""
     flip = np.kron(_P["Y"], _P["Y"])
     R = rho @ flip @ rho.conj() @ flip  # Wootters: sqrt of the eigenvalues of R, decreasing
     lam = np.sort(np.sqrt(np.abs(np.linalg.eigvals(R).real)))[::-1]

@@ -14,7 +14,7 @@ import pytest
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric import preset_grid
+from qb_symbolic.numeric.closed_form import preset_grid
 
 #: Grid against per-point path: the group-property products differ from the direct
 #: time stage by rounding only (tests/test_evaluate.py uses the same figure).

@@ -16,7 +16,7 @@ import sympy as sp
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric.user_precise import user_state_point
+from qb_symbolic.numeric.closed_form.user_precise import user_state_point
 from qb_symbolic.symbolic.evolution import evolution
 
 #: Random batteries checked: 16 by default (the suite's time), the issue's 40 with
@@ -266,7 +266,7 @@ def test_uniform_grid_path_matches_eigh(cases):
 def test_uniform_grid_segments_and_layouts(monkeypatch):
     """Long grids in segments, a parameter varying along time (general path), and scalars,
     all agreeing with the general (per-point divided differences) path."""
-    from qb_symbolic.numeric import user_grid, user_numeric
+    from qb_symbolic.numeric.closed_form import user_grid, user_numeric
 
     battery = qb.Battery.from_string(EXAMPLES["inhomogeneous transverse field + DM_z"][0])
     values = {"B": 1.0, "b": 0.3, "J": 1.0, "Delta": 0.4, "omega0": 1.0}

@@ -16,8 +16,8 @@ import sympy as sp
 from conftest import SEED
 
 import qb_symbolic as qb
-from qb_symbolic.numeric import user_spectral
-from qb_symbolic.numeric.user_spectral import amplification, separated
+from qb_symbolic.numeric.closed_form import user_spectral
+from qb_symbolic.numeric.closed_form.user_spectral import amplification, separated
 
 #: Grid values against the references (the issue's numpy bound).
 TOLERANCE = 1e-12

@@ -65,6 +65,17 @@ def network(graph: Any, model: str | None = None, *, bond: str | None = None,
     couplings
         ``{(i, j): factor}``: the bond term on that edge multiplied by the factor (exact).
 
+    Notes
+    -----
+    The labelling is part of the battery: each DM bond runs from its lower label to its
+    higher, so a relabelling that reverses some bonds and keeps others can give orientations
+    that no automorphism maps back, and on the octahedron (K6 minus a perfect matching) the
+    circulant labelling has D* = 2.19 while ``relabel([0, 2, 4, 1, 3, 5])`` has D* = 1.88
+    (:func:`qb_symbolic.numeric.search.network_peak.dstar`). On a complete graph every labelling
+    orients the bonds by a total order of the vertices, and two total orders differ by a
+    permutation of the sites, which leaves the field, H0 and ``|d...d>`` alone, so there the
+    labelling does not matter.
+
     Examples
     --------
     >>> bat = network("tetrahedron", J=1, Delta=2)

@@ -1,8 +1,8 @@
 """``evaluate``: numbers from the closed forms, with numpy broadcasting or at N digits.
 
-All arithmetic is done by the functions :mod:`qb_symbolic.numeric.codegen` generates from
-the SymPy closed forms, run by :mod:`qb_symbolic.numeric.stages` (numpy) or
-:mod:`qb_symbolic.numeric.precise` (mpmath). This module validates input, evaluates in
+All arithmetic is done by the functions :mod:`qb_symbolic.numeric.closed_form.codegen` generates from
+the SymPy closed forms, run by :mod:`qb_symbolic.numeric.closed_form.stages` (numpy) or
+:mod:`qb_symbolic.numeric.closed_form.precise` (mpmath). This module validates input, evaluates in
 chunks, and keeps the float path honest:
 
 * **Memory.** Outputs are computed in chunks of at most ``CHUNK_POINTS`` points,
@@ -15,14 +15,14 @@ chunks, and keeps the float path honest:
   the mpmath path (exact decimal reading of the inputs, guard digits for the
   phase) when there are at most ``FALLBACK_POINTS`` of them; otherwise a
   ValueError says so and suggests ``digits=`` (both limits, and that fallback, are
-  shared with the other batteries: :mod:`qb_symbolic.numeric.fallback`).
+  shared with the other batteries: :mod:`qb_symbolic.numeric.base.fallback`).
 * **Physical range.** Values within their error bound of the physical range of a
   quantity (``0 <= zeta <= 4 omega0``, ``0 <= C <= 1``, ...) are clipped into it;
   a value outside by more than its bound, or a non-finite value (a result beyond
   double precision, e.g. ``omega0 = 1e308``), raises instead of being returned. On a
   uniform grid the energy and ergotropy are proven in range once per parameter point,
   from the factors of the grid product, and clipped as they are written
-  (:mod:`qb_symbolic.numeric.preset_grid`); points without that proof are checked
+  (:mod:`qb_symbolic.numeric.closed_form.preset_grid`); points without that proof are checked
   value by value.
 """
 
@@ -37,7 +37,8 @@ from ..core.quantity_names import GRID_QUANTITIES
 from ..core.values import describe
 from ..model.kinds import battery_kind
 from ..model.presets import MODELS
-from .arguments import (
+from .base.fallback import FALLBACK_DIGITS, PHASE_LIMIT, refine_unresolved
+from .closed_form.arguments import (
     MAX_DIGITS,
     PARAMETER_ORDER,
     _check_times,
@@ -45,13 +46,10 @@ from .arguments import (
     preset_values,
     resolve,
 )
-from .chain_numeric import evaluate_chain
-from .codegen import QUANTITIES, evaluators, physical_range
-from .fallback import FALLBACK_DIGITS, PHASE_LIMIT, refine_unresolved
-from .mixed_numeric import evaluate_mixed
-from .precise import evaluate_point
-from .preset_grid import grid_values
-from .stages import (
+from .closed_form.codegen import QUANTITIES, evaluators, physical_range
+from .closed_form.precise import evaluate_point
+from .closed_form.preset_grid import grid_values
+from .closed_form.stages import (
     chunk_slices,
     fastest_rate,
     inverse_time,
@@ -63,13 +61,15 @@ from .stages import (
     time_stage,
     uniform_step,
 )
-from .user_evaluate import evaluate_user
+from .closed_form.user_evaluate import evaluate_user
+from .density.mixed_numeric import evaluate_mixed
+from .sectors.chain_numeric import evaluate_chain
 
 #: Points per chunk of the numpy path (about 270 bytes each while in flight).
 CHUNK_POINTS = 1 << 18
 #: Points per chunk when every quantity takes the uniform-grid path (about 8 bytes each
 #: in flight, the values themselves: factor tables and products go in cache-sized groups
-#: of parameter points, :mod:`qb_symbolic.numeric.preset_grid`). The Fig. 3(c) map
+#: of parameter points, :mod:`qb_symbolic.numeric.closed_form.preset_grid`). The Fig. 3(c) map
 #: (1e6 points) is one chunk, so its values are the answer, with no copy.
 GRID_CHUNK_POINTS = 1 << 21
 
@@ -129,7 +129,7 @@ def _finish(quantity: str, value: np.ndarray, omega0: np.ndarray, t: np.ndarray,
 
 
 def _numpy_block(quantities, t: np.ndarray, params: dict, ev) -> tuple[dict, np.ndarray, set]:
-    """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.numeric.stages`).
+    """All quantities on one block (rescaled evaluation; see :mod:`qb_symbolic.numeric.closed_form.stages`).
 
     Returns the values, each parameter point's fastest rate ``max |nu_k|`` and the
     quantities the grid path has proven in range and clipped (:func:`grid_values`).

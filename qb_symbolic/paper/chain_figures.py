@@ -17,15 +17,15 @@ window's end is flagged (``at_end``): a longer window could give more there.
 
 Sizes (:data:`SIZES`): rings and open chains N = 2..12. An open chain keeps only a factor
 2 of symmetry (sectors of 2080 + 2016 at N = 12, beyond dense ``eigh``): its points take the
-Chebyshev series on sparse sectors (:mod:`qb_symbolic.numeric.chain_sparse`, ~0.1 s per
+Chebyshev series on sparse sectors (:mod:`qb_symbolic.numeric.sectors.chain_sparse`, ~0.1 s per
 point at N = 12), and the whole scan takes ~13 s on 2 cores (8 s with open chains to N = 9
 before the series). A two-site "ring" has one bond: it is the two-site open chain, the
 paper's battery.
 
 :func:`chain_scan` diagonalises each (model, boundary, N, D) point once
-(:func:`qb_symbolic.numeric.chain_numeric.spectral`) and finds both maxima from that one
+(:func:`qb_symbolic.numeric.sectors.chain_numeric.spectral`) and finds both maxima from that one
 spectral form (:func:`largest`): a grid of 20 points per period of the fastest frequency
-(half the density of :mod:`qb_symbolic.numeric.chain_charging`: it costs most of the
+(half the density of :mod:`qb_symbolic.numeric.search.chain_charging`: it costs most of the
 report's time), then the two best local maxima refined by five nested grids of 11 points,
 each 5 times finer (time to ~1e-6, value to ~1e-12; on the whole scan the values agree
 with 40 points per period and three refined maxima to 2e-11 relative).
@@ -48,8 +48,8 @@ from matplotlib.figure import Figure
 
 from ..model.battery import Battery
 from ..model.chain import chain
-from ..numeric.chain_charging import POINTS_PER_PERIOD
-from ..numeric.chain_numeric import PointSpectrum, point_spectrum
+from ..numeric.search.chain_charging import POINTS_PER_PERIOD
+from ..numeric.sectors.chain_numeric import PointSpectrum, point_spectrum
 from .figures import DEFAULT_GAMMA, FigureResult, Panel
 
 #: Fixed parameters of each model (besides J = Omega = omega0 = 1).
@@ -104,7 +104,7 @@ def chain_battery(model: str, boundary: str, N: int) -> Battery:
 
 
 def point_spectral(model: str, boundary: str, N: int, D: float = 0.0) -> PointSpectrum:
-    """One parameter point diagonalised (:func:`qb_symbolic.numeric.chain_numeric.point_spectrum`:
+    """One parameter point diagonalised (:func:`qb_symbolic.numeric.sectors.chain_numeric.point_spectrum`:
     dense sectors, or Krylov steps over the window for large sectors).
 
     Parameters

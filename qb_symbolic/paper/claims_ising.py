@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from ..numeric.charging import charging_time, max_power
+from ..numeric.search.charging import charging_time, max_power
 from .claims_common import D_SCAN, T_MIN, TIE, ClaimResult, _ev, _grid, _r, decide, paper_quote
 
 # --------------------------------------------------------------------------

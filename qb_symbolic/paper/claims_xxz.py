@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numeric.charging import charging_time, max_power
+from ..numeric.search.charging import charging_time, max_power
 from .claims_common import T_MIN, TIE, ClaimResult, _ev, _grid, _r, decide, paper_quote
 
 # --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numeric.charging import max_power
+from ..numeric.search.charging import max_power
 from .claims_common import (
     GAMMA_SCAN,
     T_MIN,

@@ -8,7 +8,8 @@ writes, the figures its step draws and its texts in the report; the report
   Figs. 2-7, each with the sentence it reads (``claims.md``, ``claims.json``);
 * :data:`THERMAL`: the thermal battery in the setting of Ali et al. (arXiv:2408.00133),
   whose statements come from an issue's summary of that paper (``thermal_claims.*``);
-* :data:`CHAINS`: the paper's conjecture for N cells (``chain_claims.*``).
+* :data:`CHAINS`: the paper's conjecture for N cells (``chain_claims.*``);
+* :data:`NETWORKS`: spin-network batteries, Bhattacharya et al. (``network_claims.*``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from .claim_writer import ClaimFamily
 from .claims import CLAIMS
 from .claims_chains import CHAIN_CLAIMS
 from .claims_common import ClaimResult
+from .claims_networks import NETWORK_CLAIMS
 from .claims_thermal import thermal_dm_ksea_raise, thermal_temperature_lowers
 from .claims_thermal_field import thermal_field_uniformity
+from .network_figures import DEFAULT_MAX_N, NETWORK_FIGURES, SETTING
 from .thermal_figures import THERMAL_FIGURES
 
 #: The paper's claims (:mod:`qb_symbolic.paper.claims`).
@@ -85,10 +88,31 @@ CHAINS = ClaimFamily(
     figures=CHAIN_FIGURES,
 )
 
-#: Every family, in the order of the report.
-FAMILIES: tuple[ClaimFamily, ...] = (PAPER, THERMAL, CHAINS)
+#: Spin-network batteries (:mod:`qb_symbolic.paper.claims_networks`).
+NETWORKS = ClaimFamily(
+    name="networks", claims=NETWORK_CLAIMS, stem="network_claims",
+    title="Spin-network batteries (Bhattacharya, Sabale, Kumar, arXiv:2508.20529), checked",
+    intro=(f"The XXZ + DM bond on every edge of a graph, Omega X on every site; {SETTING}. D* is "
+           "the D with the highest first ergotropy peak (a 0.2 grid on [0, 4], then Brent). Table "
+           f"rows n = 3..{DEFAULT_MAX_N} by default (QB_NETWORK_MAX_N=12 adds n = 9..12). That "
+           "paper's text is not in this repository: its statements are read from its abstract and "
+           "table (sources: our reading). Figures: figures/network_*. `network_claims.json` has "
+           "every number, the whole table included."),
+    heading="Networks (Bhattacharya et al.)",
+    summary=("Spin-network batteries: the XXZ (Delta = 2) + DM bond on every edge of circulant "
+             "c-regular graphs n = 3..12 and of the tetrahedron, octahedron, cube and "
+             "icosahedron; D* (highest first ergotropy peak) against the paper's table, and "
+             "whether tuned DM gives ideal sinusoidal charging (figures/network_*, "
+             "network_claims.md)."),
+    describes="spin-network batteries (Bhattacharya et al.): D* table and claims, decided",
+    step="networks (Bhattacharya et al.)", label="networks",
+    figures=NETWORK_FIGURES,
+)
 
-__all__ = ["CHAINS", "FAMILIES", "PAPER", "THERMAL"]
+#: Every family, in the order of the report.
+FAMILIES: tuple[ClaimFamily, ...] = (PAPER, THERMAL, CHAINS, NETWORKS)
+
+__all__ = ["CHAINS", "FAMILIES", "NETWORKS", "PAPER", "THERMAL"]
 
 
 def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:

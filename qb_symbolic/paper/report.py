@@ -15,9 +15,14 @@
 * ``figures/chain_*``, ``chain_claims.md``, ``chain_claims.json``: the paper's conjecture
   that DM helps charging more than two cells, decided on chains of N cells (open and
   rings; :mod:`qb_symbolic.paper.chain_figures`, :mod:`qb_symbolic.paper.claims_chains`);
+* ``figures/network_*``, ``network_claims.md``, ``network_claims.json``: spin-network
+  batteries (Bhattacharya et al., arXiv:2508.20529): the D* table and its claims
+  (:mod:`qb_symbolic.paper.network_figures`, :mod:`qb_symbolic.paper.claims_networks`;
+  rows n <= 8 unless ``QB_NETWORK_MAX_N`` asks for more);
 * ``index.md``: what each file is, then one section per step that has one, in the
-  order of the steps: the paper's claims, the thermal battery's and the chains' (each
-  with the count of each status and a table with every claim's source), the summary.
+  order of the steps: the paper's claims, the thermal battery's, the chains' and the
+  networks' (each with the count of each status and a table with every claim's source),
+  the summary.
 
 Its steps are declared once, in :data:`STEPS` (formulas, figures, one step per claim
 family of :data:`qb_symbolic.paper.families.FAMILIES`, summary, index), and run in one
@@ -34,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.threads import limited_blas
-from ..numeric.charging import charging_time, max_power
+from ..numeric.search.charging import charging_time, max_power
 from .claim_writer import ClaimFamily, headline
 from .families import FAMILIES
 from .figures import DEFAULT_GAMMA, save_figures, write_figures

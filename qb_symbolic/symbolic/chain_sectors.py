@@ -13,22 +13,29 @@ The initial state's components in the sectors are kept, the others never populat
 :func:`check_invariant` proves, in exact integer arithmetic (orbit vectors unnormalised,
 entries small Gaussian integers, exact in doubles), that every term maps each sector
 into itself.
+
+A network battery (bonds on the edges of a graph other than the chain's,
+:func:`qb_symbolic.model.network.network`) takes its sectors from the graph's automorphisms
+instead (:mod:`qb_symbolic.symbolic.graph_sectors`); :func:`chain_sectors` sends it there.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from ..core.arrays import sorted_unique
+from ..core.graphs import Graph
 from ..model.battery import Battery
+from ..model.lattice import chain_edges
 from ..model.lattice import operator_matrix as lattice_matrix
+from .graph_sectors import FLIP_SIGN, Sector, Sectors, graph_sectors
 
-#: Sign of each Pauli letter under the global flip prod_i sx_i.
-FLIP_SIGN = {"I": 1, "X": 1, "Y": -1, "Z": -1}
+__all__ = ["FLIP_SIGN", "Sector", "Sectors", "chain_sectors", "conjugation_symmetry",
+           "exact_basis", "is_symmetry", "network_graph", "operator_matrix", "operator_terms",
+           "permutation"]
 
 
 def operator_terms(battery: Battery, energy: bool = False) -> dict[str, sp.Expr]:
@@ -91,34 +98,6 @@ def _equal(a: dict, b: dict) -> bool:
     return all(sp.expand(a.get(k, 0) - b.get(k, 0)) == 0 for k in set(a) | set(b))
 
 
-@dataclass(frozen=True)
-class Sector:
-    """One symmetry sector: its character and orthonormal basis (sparse, one orbit per
-    column): ``states[k]`` has amplitude ``values[k]`` in column ``columns[k]``."""
-
-    character: tuple[tuple[str, int], ...]
-    dim: int
-    states: np.ndarray
-    columns: np.ndarray
-    values: np.ndarray
-    raw: np.ndarray  # unnormalised integer amplitudes (exact checks)
-
-
-@dataclass(frozen=True)
-class Sectors:
-    """The populated sectors of a chain battery and the symmetries behind them."""
-
-    symmetries: tuple[str, ...]
-    group_order: int
-    sectors: tuple[Sector, ...]
-    components: tuple[np.ndarray, ...]
-
-    @property
-    def reachable(self) -> int:
-        """Dimension of the space the dynamics can reach (sum of populated sectors)."""
-        return sum(s.dim for s in self.sectors)
-
-
 def _group(battery: Battery, terms: dict) -> tuple[list, list]:
     """Group elements ``(reflect, flip, shift)`` and the found symmetries' names."""
     N, initial = battery.N, battery.initial
@@ -146,8 +125,21 @@ def _group(battery: Battery, terms: dict) -> tuple[list, list]:
     return elements, names
 
 
+def network_graph(battery: Battery) -> Graph | None:
+    """The graph of a battery whose bonds are not the chain's (a network), else None."""
+    lattice = battery.lattice
+    if lattice is None or not lattice.edges or lattice.edges == chain_edges(battery.N,
+                                                                            lattice.periodic):
+        return None
+    return Graph(battery.N, lattice.edges, battery.source)
+
+
 def chain_sectors(battery: Battery) -> Sectors:
-    """The populated sectors of ``battery`` (module docstring)."""
+    """The populated sectors of ``battery`` (module docstring); a network's from its graph
+    (:func:`qb_symbolic.symbolic.graph_sectors.graph_sectors`)."""
+    graph = network_graph(battery)
+    if graph is not None:
+        return graph_sectors(battery, graph)
     terms = operator_terms(battery)
     elements, names = _group(battery, terms)
     N = battery.N

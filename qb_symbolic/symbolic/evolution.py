@@ -11,7 +11,7 @@ state into components ``c_b = U_b^dag psi0``. Inside a block with eigenvalues
 * Newton form, the one evaluated (stable however close the roots come):
   ``psi_b(t) = sum_m E[y_0..y_m] w_m``, ``w_m = prod_{j<m} (H_b - y_j) c_b``, with
   ``E[...]`` the divided differences of ``E(z) = e^{-izt}``
-  (:mod:`qb_symbolic.numeric.divided`).
+  (:mod:`qb_symbolic.numeric.closed_form.divided`).
 
 Proofs (exact, see :meth:`Evolution.proofs`): the block split (structure), each
 root a root of its block's polynomial (roots), ``psi(0) = psi0`` (the Lagrange basis

@@ -1,6 +1,6 @@
 """The Lindblad superoperator's small invariant blocks in closed form (exact, SymPy).
 
-The same real coordinates as :mod:`qb_symbolic.numeric.liouvillian_blocks` (``rho_ii``,
+The same real coordinates as :mod:`qb_symbolic.numeric.open.liouvillian_blocks` (``rho_ii``,
 then ``Re rho_ij``, then ``Im rho_ij`` for ``i < j``), built exactly: column ``b`` of ``R``
 holds the coordinates of ``L(G_b)`` for the Hermitian basis matrix ``G_b`` of coordinate
 ``b`` (``E_kk``, ``E_kl + E_lk``, ``i (E_kl - E_lk)``), with
@@ -38,7 +38,7 @@ from ..model.dissipators import Dissipator
 s = sp.Symbol("s")
 #: Largest block given in closed form.
 MAX_BLOCK = 4
-_NUMERIC = "the numeric path qb_symbolic.numeric.lindblad.open_evolution"
+_NUMERIC = "the numeric path qb_symbolic.numeric.open.lindblad.open_evolution"
 
 
 def _basis(d: int) -> list[sp.Matrix]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..core.errors import big_integer_guard
 from .commutant import (
     PAULI_STRINGS,
     commutant,
@@ -242,8 +243,12 @@ def symmetry_blocks(H: sp.Matrix, params: Sequence[sp.Symbol],
         For invalid ``H``, ``params`` or ``initial``.
     """
     params = tuple(params)
+    with big_integer_guard("the symmetry blocks of H"):
+        return _symmetry_blocks(H, params, _initial_vector(initial))
+
+
+def _symmetry_blocks(H: sp.Matrix, params: tuple[sp.Symbol, ...], psi0: sp.Matrix) -> Structure:
     algebra = commutant(H, params)
-    psi0 = _initial_vector(initial)
     blocks: list[Block] = []
     # The cyclic span's projector (in the commutant) first: psi0 stays in few blocks.
     span = cyclic_span(H, psi0, params)
