@@ -1,9 +1,10 @@
-"""qb_symbolic: exact closed forms for two-qubit Heisenberg quantum batteries with DM interaction.
+"""qb_symbolic: exact closed forms and fast numerics for few-qubit quantum batteries.
 
-The battery of Zhang, Song and Wang (arXiv:2406.16047): two qubits coupled by a
-Heisenberg XYZ interaction with a z-axis Dzyaloshinskii-Moriya term, charged by
-a transverse field from the empty state ``|dd>``. Conventions: docs/conventions.md
-(restated in the README).
+It started from the battery of Zhang, Song and Wang (arXiv:2406.16047): two qubits coupled
+by a Heisenberg XYZ interaction with a z-axis Dzyaloshinskii-Moriya term, charged by a
+transverse field from the empty state ``|dd>``; one :class:`Battery` now holds any
+two-qubit Hamiltonian, mixed and thermal starts, chains, networks and dissipators.
+Conventions: docs/conventions.md; the layers and the pipeline: ARCHITECTURE.md.
 
 Layers, one direction of imports (checked by tests/test_layers.py)::
 

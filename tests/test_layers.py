@@ -1,4 +1,4 @@
-"""The package's layers import in one direction only (README, "Layers").
+"""The package's layers import in one direction only (ARCHITECTURE.md).
 
 core -> model -> symbolic -> numeric -> export -> paper -> cli: a module may import
 from its own layer or a lower one, never a higher one (lazy imports inside functions

@@ -10,6 +10,13 @@
 * The first block is the newcomer's two commands: install and run the main job, install
   and run the tests; the second must be exactly what ``.ci/run`` runs. The main job
   itself (``qb-symbolic report``) is run by ``tests/test_report.py`` and not repeated.
+* The README is short (issue 27: the guide is in docs/) and quotes no number that code does
+  not produce: outside the blocks above (whose outputs are compared) it carries none but
+  the papers' arXiv numbers, and every file it links exists; the numbers of the results and
+  the benchmarks are on the generated pages it links (docs/results.md, docs/benchmarks.md).
+
+The helpers :func:`blocks`, :func:`commands` and :func:`shell_cases` take any Markdown
+file: ``tests/test_docs.py`` runs the guide's pages with them.
 """
 
 from __future__ import annotations
@@ -40,9 +47,9 @@ NEEDS = {"--png": ("pdflatex", "pdftoppm")}
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
-def blocks() -> list[tuple[str, int, str]]:
-    """``(language, line number, text)`` of every fenced block of the README."""
-    found, text = [], README.read_text()
+def blocks(path: Path = README) -> list[tuple[str, int, str]]:
+    """``(language, line number, text)`` of every fenced block of a Markdown file."""
+    found, text = [], path.read_text()
     for match in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
         line = text[: match.start()].count("\n") + 1
         found.append((match.group(1), line, match.group(2)))
@@ -74,14 +81,17 @@ def test_the_first_block_is_the_two_commands():
     assert lines[1] == ci.strip()
 
 
-def _shell_cases() -> list[tuple[int, str, list[str]]]:
+def shell_cases(path: Path = README, first: int = 1) -> list[tuple[int, str, list[str]]]:
+    """``(line, command, expected output)`` of every ``qb-symbolic`` command of a Markdown
+    file: in its ``bash`` and ``console`` blocks from block ``first`` on, and in its inline
+    code spans; each once, those of :data:`RUN_ELSEWHERE` left out."""
     cases = []
-    for language, line, text in blocks()[1:]:
+    for language, line, text in blocks(path)[first:]:
         if language in ("bash", "console"):
             for command, output in commands(language, text):
                 if command.startswith("qb-symbolic") and command not in RUN_ELSEWHERE:
                     cases.append((line, command, output))
-    text = README.read_text()
+    text = path.read_text()
     for match in re.finditer(r"`(qb-symbolic [^`]+)`", text):
         command = " ".join(match.group(1).split())
         if command not in RUN_ELSEWHERE:
@@ -95,40 +105,110 @@ def _shell_cases() -> list[tuple[int, str, list[str]]]:
     return unique
 
 
-@pytest.mark.parametrize("line, command, output", _shell_cases(),
-                         ids=[f"L{c[0]}-{c[1][:50]}" for c in _shell_cases()])
-def test_readme_command_runs(tmp_path, monkeypatch, capsys, line, command, output):
+def run_command(tmp_path, monkeypatch, capsys, where: str, command: str, output: list[str]) -> None:
+    """Run one ``qb-symbolic`` command in ``tmp_path``: exit 0, and the output shown, if any."""
     for option, programs in NEEDS.items():
         if option in command.split():
             need(*programs)
     monkeypatch.chdir(tmp_path)
     code = main(shlex.split(command)[1:])
     printed = capsys.readouterr()
-    assert code == 0, f"README line {line}: {command}\n{printed.err}"
+    assert code == 0, f"{where}: {command}\n{printed.err}"
     if output:
         checker = doctest.OutputChecker()
         want = "\n".join(output) + "\n"
         assert checker.check_output(want, printed.out, DOCTEST_FLAGS), (
-            f"README line {line}: {command}\nREADME shows:\n{want}\nthe command printed:\n"
-            f"{printed.out}")
+            f"{where}: {command}\nthe page shows:\n{want}\nthe command printed:\n{printed.out}")
+
+
+@pytest.mark.parametrize("line, command, output", shell_cases(),
+                         ids=[f"L{c[0]}-{c[1][:50]}" for c in shell_cases()])
+def test_readme_command_runs(tmp_path, monkeypatch, capsys, line, command, output):
+    run_command(tmp_path, monkeypatch, capsys, f"README line {line}", command, output)
+
+
+def run_python(text: str, namespace: dict, where: str, path: Path, line: int) -> None:
+    """Run one python block in ``namespace``: as a doctest (outputs compared) if it has
+    ``>>>`` lines, else as a script."""
+    if ">>>" in text:
+        test = doctest.DocTestParser().get_doctest(text, namespace, where, str(path), line)
+        result = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS).run(test, clear_globs=False)
+        namespace.update(test.globs)  # the doctest ran on a copy: later blocks see its names
+        assert result.failed == 0, f"{where}: see the doctest report above"
+    else:
+        exec(compile(text, where, "exec"), namespace)  # noqa: S102
 
 
 PYTHON = [(line, text) for language, line, text in blocks() if language == "python"]
 
 
 def test_the_readme_shows_python():
-    assert len(PYTHON) >= 3
+    assert len(PYTHON) >= 2
 
 
 @pytest.mark.parametrize("line, text", PYTHON, ids=[f"L{line}" for line, _ in PYTHON])
 def test_readme_python_runs(tmp_path, monkeypatch, line, text):
     """One python block in a fresh namespace; doctest lines compared."""
     monkeypatch.chdir(tmp_path)
-    namespace: dict = {"__name__": "__readme__"}
-    if ">>>" in text:
-        test = doctest.DocTestParser().get_doctest(text, namespace, f"README line {line}",
-                                                   str(README), line)
-        result = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS).run(test)
-        assert result.failed == 0, f"README block at line {line}: see the doctest report above"
-    else:
-        exec(compile(text, f"README line {line}", "exec"), namespace)  # noqa: S102
+    run_python(text, {"__name__": "__readme__"}, f"README block at line {line}", README, line)
+
+
+#: The README's length (issue 27: "at most ~150 lines"; the guide is in docs/).
+MAX_LINES = 150
+#: The only numbers the README's prose may carry: the papers' arXiv identifiers.
+CITATION = re.compile(r"arXiv:\d{4}\.\d{4,5}")
+#: Inline code that is a command the suite runs (qb-symbolic) or the first block's commands.
+COMMAND = re.compile(r"^(qb-symbolic|python3? -m|\.ci/run) ")
+
+
+def prose(text: str) -> str:
+    """``text`` without its fenced blocks and the targets of its links."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def quoted_numbers(text: str) -> list[str]:
+    """The numbers a Markdown text quotes by hand: digits in its prose (arXiv numbers
+    aside), and inline code that is a bare number or a number with a unit (``3.2 ms``,
+    ``12x``, ``1e-12``). Code that runs (fenced blocks: outputs compared by the tests) and
+    inline code that is an input (``qb.Battery("ising", J=1, D=3)``, a command) are not
+    quotes.
+
+    >>> quoted_numbers("Fast (`3.2 ms`, 40x), see `qb.evaluate(t=1)` and arXiv:2406.16047.")
+    ['3.2 ms', '40']
+    """
+    found = []
+    text = CITATION.sub("", prose(text))
+    for span in re.findall(r"`([^`]+)`", text):
+        if COMMAND.match(span):
+            continue
+        if re.fullmatch(r"[-+]?\d[\d.,eE+-]*\s*(%|x|ms|s|us|µs|MB|GB|MiB|digits)?", span.strip()):
+            found.append(span)
+    bare = re.sub(r"`[^`]+`", "", text)
+    found += re.findall(r"(?<![A-Za-z_])\d[\d.,]*", bare)
+    return found
+
+
+def test_the_readme_is_short():
+    lines = README.read_text().splitlines()
+    assert len(lines) <= MAX_LINES, f"README has {len(lines)} lines; the guide is docs/"
+
+
+def test_the_readme_quotes_no_number_code_does_not_write():
+    """Every number the README shows is printed by code the suite runs (its examples'
+    outputs) or stands on a generated page it links; its prose quotes none."""
+    assert quoted_numbers(README.read_text()) == []
+    assert quoted_numbers("| method | ratio |\n| ours | 39.9x slower |") == ["39.9"]  # the check bites
+
+
+def test_the_readme_links_resolve_and_reach_the_generated_pages():
+    text = README.read_text()
+    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+    local = [t for t in targets if "://" not in t]
+    missing = [t for t in local if not (ROOT / t).exists()]
+    assert not missing, missing
+    for page in ("docs/results.md", "docs/benchmarks.md", "docs/gallery.md", "CHANGELOG.md",
+                 "ARCHITECTURE.md"):
+        assert page in local, page
+    for page in ("docs/results.md", "docs/benchmarks.md", "docs/gallery.md"):
+        assert (ROOT / page).read_text().startswith("<!-- Generated by"), page

@@ -35,6 +35,7 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     for path in files:
         assert path.exists() and path.stat().st_size > 0, path
     names = {p.relative_to(folder).as_posix() for p in files}
+    assert {"results.md", "gallery.md"} <= names  # the user guide's generated pages
     for fig in ("fig2", "fig3ab", "fig3c", "fig4", "fig5", "fig6", "fig7"):
         assert {f"figures/{fig}.png", f"figures/{fig}.pdf"} <= names
         image = mpimg.imread(folder / "figures" / f"{fig}.png")

@@ -1,1 +1,1 @@
-"""export layer of qb_symbolic (see the README, Layers)."""
+"""export layer of qb_symbolic (see ARCHITECTURE.md)."""

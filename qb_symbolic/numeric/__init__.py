@@ -1,1 +1,1 @@
-"""numeric layer of qb_symbolic (see the README, Layers)."""
+"""numeric layer of qb_symbolic (see ARCHITECTURE.md)."""

@@ -1,1 +1,1 @@
-"""paper layer of qb_symbolic (see the README, Layers)."""
+"""paper layer of qb_symbolic (see ARCHITECTURE.md)."""

@@ -44,6 +44,7 @@ from .claim_writer import ClaimFamily, headline
 from .families import FAMILIES
 from .figures import DEFAULT_GAMMA, save_figures, write_figures
 from .formulas import MASTER, write_document
+from .results_page import write_pages
 
 #: Default output folder of ``qb-symbolic report``.
 DEFAULT_OUT = "qb_report"
@@ -186,6 +187,7 @@ def _summary(report: Report) -> str:
 
 
 def _index(report: Report) -> str:
+    report.entries += write_pages(report.out, report.entries)  # results.md, gallery.md
     lines = ["# qb_symbolic report", "",
              ("Closed-form results for the two-qubit quantum battery of Zhang, Song and Wang "
               "(arXiv:2406.16047), written by `qb-symbolic report`."), "",
