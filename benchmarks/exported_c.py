@@ -26,7 +26,7 @@ void grid(const double *t, int nt, const double *D, int nD, double *out)
 
 def exported_c_section(repeats: int = 7) -> float:
     """Print the C and numpy times and their ratio; return numpy / C."""
-    from speed import best_of, ours  # benchmarks/ is on sys.path as the script's folder
+    from timing import best_of, ours  # benchmarks/ is on sys.path as the script's folder
 
     from qb_symbolic.export.code import export
 

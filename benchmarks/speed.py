@@ -32,8 +32,7 @@ import time
 
 import numpy as np
 from threadpoolctl import threadpool_info
-
-from qb_symbolic import evaluate
+from timing import best_of, ours  # benchmarks/ is on sys.path as the script's folder
 
 N = 1000
 #: Targets of the Fig. 3(c) map (issue 23 set the eigh ratio to 20x).
@@ -48,19 +47,6 @@ def blas_threads() -> str:
     found = sorted({f"{info['internal_api']} {info['num_threads']} thread(s)"  # numpy's, scipy's
                     for info in threadpool_info() if info["user_api"] == "blas"})
     return ", ".join(found) or "none found"
-
-
-def best_of(function, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def ours(t, D):
-    return evaluate("ergotropy", t[None, :], model="ising", D=D[:, None])
 
 
 def _ising_hamiltonians(D):

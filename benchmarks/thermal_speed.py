@@ -24,7 +24,7 @@ import sys
 import time
 
 import numpy as np
-from speed import best_of  # the same timing rule as the other maps
+from timing import best_of  # the same timing rule as the other maps
 
 N = 1000
 VALUES = {"B": 1.0, "b": 0.3, "Jx": 1.0, "Jy": 0.6, "Jz": 0.4, "D": 0.5, "K": 0.2, "Omega": 1.0}

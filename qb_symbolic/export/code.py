@@ -27,6 +27,7 @@ import sympy as sp
 from sympy.printing.numpy import JaxPrinter
 from sympy.printing.rust import RustCodePrinter
 
+from ..core.version import __version__
 from ..symbolic.real_forms import EXPORTABLE, RealForms, real_forms
 
 LANGUAGES = ("c", "fortran", "julia", "rust", "mathematica", "octave", "jax")
@@ -67,8 +68,6 @@ def _usage(lang: str, fn: str, args: list[str], filename: str, harness: bool) ->
 def _header(forms: RealForms, battery: Any, names: dict, lang: str, usage: list[str],
             fixed: dict | None) -> list[str]:
     model = battery.as_model()
-    from .. import __version__
-
     args = ", ".join(names[s] for s in forms.arguments)
     lines = [*usage, ""] + [
         f"{forms.quantity} of a two-qubit battery, exported by qb_symbolic {__version__}.",
