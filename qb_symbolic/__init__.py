@@ -20,11 +20,22 @@ report; ``cli``: the ``qb-symbolic`` command.
 
 from .core.errors import NoClosedForm
 from .core.symbols import PARAMETERS, D, Delta, J, Omega, gamma, omega0, t
+from .core.version import __version__ as __version__
 from .export.code import LANGUAGES, export
 from .model.battery import Battery
 from .model.chain import chain
+from .model.dissipators import (
+    Dissipator,
+    T_bath,
+    amplitude_damping,
+    dephasing,
+    gamma_d,
+    kappa,
+    thermal,
+)
 from .model.float_inputs import FLOAT_TOLERANCE, FloatInputWarning
 from .model.network import network
+from .model.open_battery import OpenBattery, open_battery
 from .model.presets import MODELS
 from .numeric.closed_form.codegen import QUANTITIES
 from .numeric.closed_form.derivatives import derivative, derivative_expr
@@ -33,6 +44,7 @@ from .numeric.open.channel_numeric import CHANNEL_QUANTITIES, charged_then_noisy
 from .numeric.search.charging import charging_time, max_power
 from .numeric.search.charging_base import ChargingResult
 from .numeric.search.optimise import OptimumResult, optimise
+from .numeric.search.protocols import ProtocolResult, best_charging_time, charge_and_store
 from .numeric.search.sweep import SweepResult, sweep
 from .symbolic.any_battery import (
     BatteryFigures,
@@ -62,8 +74,6 @@ from .symbolic.quantities import (
 from .symbolic.spectrum import Eigensystem
 from .symbolic.subspaces import block_decomposition, symmetry_adapted_basis
 
-__version__ = "0.1.0"
-
 __all__ = [
     "CHANNELS",
     "CHANNEL_QUANTITIES",
@@ -81,6 +91,7 @@ __all__ = [
     "ChargingResult",
     "D",
     "Delta",
+    "Dissipator",
     "Eigensystem",
     "EvolvedState",
     "FiguresOfMerit",
@@ -88,17 +99,24 @@ __all__ = [
     "J",
     "NoClosedForm",
     "Omega",
+    "OpenBattery",
     "OptimumResult",
+    "ProtocolResult",
     "SweepResult",
+    "T_bath",
+    "amplitude_damping",
     "bell_diagonal_state",
+    "best_charging_time",
     "beta",
     "block_decomposition",
     "chain",
     "channel",
+    "charge_and_store",
     "charged_then_noisy",
     "charging_time",
     "coherence_of_state",
     "concurrence_of_pure_state",
+    "dephasing",
     "derivative",
     "derivative_expr",
     "eigensystem",
@@ -109,11 +127,14 @@ __all__ = [
     "export",
     "figures_of_merit",
     "gamma",
+    "gamma_d",
     "gibbs_battery",
+    "kappa",
     "max_power",
     "network",
     "noisy_quantity",
     "omega0",
+    "open_battery",
     "optimise",
     "partial_trace",
     "product_state",
@@ -121,6 +142,7 @@ __all__ = [
     "sweep",
     "symmetry_adapted_basis",
     "t",
+    "thermal",
     "thermal_state",
     "werner_state",
 ]

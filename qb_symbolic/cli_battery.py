@@ -3,7 +3,11 @@
 battery (``--hamiltonian``, ``--h0``, ``--initial``, with ``--set`` values), a thermal battery
 (``--gibbs``, :mod:`qb_symbolic.symbolic.gibbs_batteries`), a chain (``--chain N``) or a
 network (``--network GRAPH``: a graph name such as ``"C8(1,2,4)"`` or a file of edges, one
-``i j`` pair a line; :func:`qb_symbolic.model.network.network`).
+``i j`` pair a line; :func:`qb_symbolic.model.network.network`); and noise on any of them,
+which makes it an open battery (:func:`qb_symbolic.model.open_battery.open_battery`):
+``--dephasing RATE``, ``--damping RATE`` (``--collective``: one operator summed over the
+cells), ``--thermal-bath RATE:T`` during charging, and ``--channel NAME:P[:SITES]``
+(repeatable, in order) on the charged state before it is measured.
 
 :func:`add_battery_options` declares them and :func:`battery_target` reads them, so every
 command accepts and checks them the same way.
@@ -72,6 +76,27 @@ def add_battery_options(parser: argparse.ArgumentParser) -> None:
                         "line (read when the file exists)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with --hamiltonian or --gibbs: a parameter value (repeat for each)")
+    add_noise_options(parser)
+
+
+def add_noise_options(parser: argparse.ArgumentParser) -> None:
+    """The noise options: any of them makes the battery an open battery (Lindblad numerics)."""
+    parser.add_argument("--dephasing", type=number, default=None, metavar="RATE",
+                        help="dephasing while charging, L = sqrt(RATE/2) Z on every cell "
+                        "(coherences decay as exp(-RATE t)): an open battery")
+    parser.add_argument("--damping", type=number, default=None, metavar="RATE",
+                        help="amplitude damping while charging, L = sqrt(RATE) |d><u| on every "
+                        "cell (decay toward the empty |d>): an open battery")
+    parser.add_argument("--collective", action="store_true",
+                        help="with --dephasing/--damping: one operator summed over the cells")
+    parser.add_argument("--thermal-bath", default=None, metavar="RATE:T",
+                        help="a bath at temperature T on every cell while charging: L = "
+                        "sqrt(RATE (n+1)) |d><u|, sqrt(RATE n) |u><d|, n = 1/(exp(2 omega0/T) - 1)")
+    parser.add_argument("--channel", action="append", default=[], metavar="NAME:P[:SITES]",
+                        help="a channel applied to the charged state before it is measured "
+                        "(repeat: applied in order): amplitude_damping, phase_flip, bit_flip, "
+                        "bit_phase_flip or depolarizing, probability P in [0, 1], on SITES "
+                        "(e.g. 1 or 1,2; default every cell)")
 
 
 def _set_values(items: list[str]) -> dict[str, str]:
@@ -89,27 +114,39 @@ def _given(args: argparse.Namespace) -> dict[str, float]:
     return {n: getattr(args, n) for n in PARAMETERS if getattr(args, n, None) is not None}
 
 
-def _chain(args: argparse.Namespace):
-    """``--chain N [--periodic]`` with the --model, its parameter options and a label start."""
-    from .model.chain import chain
-
+def _lattice_checks(args: argparse.Namespace, flag: str, python: str, sites: int,
+                    first: str) -> None:
+    """What --chain and --network refuse: the two-qubit options, another H0, a start that
+    is not a u/d label."""
     if args.hamiltonian is not None or args.gibbs is not None or args.set:
-        raise ValueError("--chain takes --model and its parameters (--D 1 ...), not "
+        raise ValueError(f"{flag} takes --model and its parameters (--D 1 ...), not "
                          "--hamiltonian, --gibbs or --set")
     if args.h0 is not None:
-        raise ValueError("--chain measures energy by omega0 * sum_i Z_i; for another H0 use "
-                         "qb.chain(N, H0='...') in Python")
+        raise ValueError(f"{flag} measures energy by omega0 * sum_i Z_i; for another H0 use "
+                         f"{python} in Python")
     if args.initial is not None and not set(args.initial) <= {"u", "d"}:
-        raise ValueError(f"--chain takes --initial as a label over u/d, site 1 first (e.g. "
-                         f"{'u' + 'd' * (args.chain - 1)}); got {args.initial!r}")
-    model = args.model or "general"
-    battery = chain(args.chain, model, periodic=args.periodic, initial=args.initial)
+        raise ValueError(f"{flag} takes --initial as a label over u/d, {first} first (e.g. "
+                         f"{'u' + 'd' * (sites - 1)}); got {args.initial!r}")
+
+
+def _with_values(args: argparse.Namespace, battery: Any, model: str):
+    """The battery and its --Omega, --D ... values, refusing those the model fixes."""
     given = _given(args)
     fixed = [n for n in given if n not in battery.names]
     if fixed:
         raise ValueError(f"--{fixed[0]} is fixed by --model {model} (its parameters: "
                          f"{', '.join(battery.names)})")
     return battery, given
+
+
+def _chain(args: argparse.Namespace):
+    """``--chain N [--periodic]`` with the --model, its parameter options and a label start."""
+    from .model.chain import chain
+
+    _lattice_checks(args, "--chain", "qb.chain(N, H0='...')", args.chain, "site 1")
+    model = args.model or "general"
+    battery = chain(args.chain, model, periodic=args.periodic, initial=args.initial)
+    return _with_values(args, battery, model)
 
 
 def network_graph(text: str):
@@ -140,28 +177,15 @@ def _network(args: argparse.Namespace):
 
     if args.chain is not None or args.periodic:
         raise ValueError("give --chain N (with --periodic) or --network GRAPH, not both")
-    if args.hamiltonian is not None or args.gibbs is not None or args.set:
-        raise ValueError("--network takes --model and its parameters (--D 1 ...), not "
-                         "--hamiltonian, --gibbs or --set")
-    if args.h0 is not None:
-        raise ValueError("--network measures energy by omega0 * sum_i Z_i; for another H0 use "
-                         "network(graph, H0='...') in Python")
     graph = network_graph(args.network)
-    if args.initial is not None and not set(args.initial) <= {"u", "d"}:
-        raise ValueError(f"--network takes --initial as a label over u/d, vertex 0 first (e.g. "
-                         f"{'u' + 'd' * (graph.n - 1)}); got {args.initial!r}")
+    _lattice_checks(args, "--network", "network(graph, H0='...')", graph.n, "vertex 0")
     model = args.model or NETWORK_MODEL
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         battery = network(graph, model, initial=args.initial)
     for warning in caught:
         print(f"qb-symbolic: note: {' '.join(str(warning.message).split())}", file=sys.stderr)
-    given = _given(args)
-    fixed = [n for n in given if n not in battery.names]
-    if fixed:
-        raise ValueError(f"--{fixed[0]} is fixed by --model {model} (its parameters: "
-                         f"{', '.join(battery.names)})")
-    return battery, given
+    return _with_values(args, battery, model)
 
 
 def user_battery(args: argparse.Namespace):
@@ -249,7 +273,8 @@ class Target:
 
     @property
     def kind(self) -> str:
-        """``preset``, ``chain``, ``mixed`` (thermal or density-matrix start) or ``user``."""
+        """``preset``, ``chain``, ``mixed`` (thermal or density-matrix start), ``open``
+        (with noise) or ``user``."""
         kind = battery_kind(self.battery)
         return "user" if kind == "pure" else kind
 
@@ -270,10 +295,98 @@ class Target:
                 for k, v in found.items()}
 
 
+def _number_text(flag: str, text: str) -> float:
+    try:
+        return number(text)
+    except argparse.ArgumentTypeError as error:
+        raise ValueError(f"{flag}: {error}") from None
+
+
+def _channel(text: str, N: int):
+    """``--channel NAME:P[:SITES]`` as a channel on N cells."""
+    from .symbolic.channels import channel
+
+    name, _, rest = text.partition(":")
+    p, _, sites = rest.partition(":")
+    if not name or not p:
+        raise ValueError(f"--channel takes NAME:P[:SITES], e.g. amplitude_damping:0.2 or "
+                         f"phase_flip:0.1:1; got {text!r}")
+    try:
+        chosen = None if not sites else [int(x) for x in sites.split(",")]
+    except ValueError:
+        raise ValueError(f"--channel: SITES is a list of cells such as 1 or 1,2; got {sites!r}") \
+            from None
+    try:
+        return channel(name.strip(), p.strip(), chosen, N=N)
+    except ValueError as error:
+        raise ValueError(f"--channel {text}: {error}") from None
+
+
+def _noise(args: argparse.Namespace, battery) -> list:
+    """The dissipators and channels the noise options ask for (empty: a closed battery)."""
+    from .core.symbols import omega0
+    from .model import dissipators as lindblad
+
+    found = []
+    for flag, rate, make in (("--dephasing", args.dephasing, lindblad.dephasing),
+                             ("--damping", args.damping, lindblad.amplitude_damping)):
+        if rate is not None:
+            try:
+                found.append(make(rate, collective=args.collective))
+            except ValueError as error:
+                raise ValueError(f"{flag}: {error}") from None
+    if args.collective and not found:
+        raise ValueError("--collective needs --dephasing or --damping")
+    if args.thermal_bath is not None:
+        rate, sep, T = args.thermal_bath.partition(":")
+        if not sep:
+            raise ValueError(f"--thermal-bath takes RATE:T, e.g. 0.1:0.5; got {args.thermal_bath!r}")
+        w = omega0 if "omega0" in battery.names else 1
+        try:
+            found.append(lindblad.thermal(_number_text("--thermal-bath", rate),
+                                          _number_text("--thermal-bath", T), omega0=w))
+        except ValueError as error:
+            raise ValueError(f"--thermal-bath: {' '.join(str(error).split())}") from None
+    return found + [_channel(text, battery.sites) for text in args.channel]
+
+
+def _open_target(args: argparse.Namespace, battery, values: dict) -> tuple[Any, dict]:
+    """The battery with the noise options' dissipators and channels, if any were given."""
+    if not (args.channel or args.collective or args.dephasing is not None
+            or args.damping is not None or args.thermal_bath is not None):
+        return battery, values
+    from .model.battery import Battery
+    from .model.open_battery import open_battery
+
+    command = getattr(args, "command", None)
+    if command in ("latex", "export", "dstar"):
+        raise ValueError(f"the noise options make an open battery, which {command} does not "
+                         "take (it has no closed forms); use eval, tmin, max-power or optimise")
+    if battery is None:  # a preset: its parameters stay parameters of the open battery
+        battery = Battery(args.model or "general")
+        fixed = [n for n in values if n not in battery.names]
+        if fixed:
+            raise ValueError(f"--{fixed[0]} is fixed by --model {args.model} (its parameters: "
+                             f"{', '.join(battery.names)})")
+    return open_battery(battery, *_noise(args, battery)), values
+
+
+def _noise_label(args: argparse.Namespace) -> str:
+    parts = [f"{name} {value}" for name, value in (("dephasing", args.dephasing),
+                                                   ("damping", args.damping),
+                                                   ("thermal bath", args.thermal_bath))
+             if value is not None]
+    parts += [f"then {text}" for text in args.channel]
+    return (" [open: " + ", ".join(parts) + (", collective" if args.collective else "") + "]"
+            if parts else "")
+
+
 def battery_target(args: argparse.Namespace) -> Target:
     """Read and check the battery options of ``args`` (:func:`add_battery_options`)."""
     battery, values = user_battery(args)
     if battery is None:
         values = _given(args)
+    battery, values = _open_target(args, battery, values)
     explicit = (battery is not None or args.model is not None or bool(values))
-    return Target(args.model or "general", battery, values, battery_label(args), explicit)
+    return Target(args.model or "general", battery, values,
+                  battery_label(args) + _noise_label(args), explicit)

@@ -1,7 +1,8 @@
 """Every public operation on every kind of battery (issue 24, acceptance 1).
 
 Kinds: each preset, user batteries with 2-, 3- and 4-dimensional blocks, a pure
-superposition start, a mixed float start, a Gibbs start, open and ring chains, one qubit. Each cell
+superposition start, a mixed float start, a Gibbs start, open and ring chains, one qubit, an
+open battery (Lindblad dephasing and damping; its reference: expm of the Liouvillian). Each cell
 either agrees with a brute-force reference written here (``scipy.linalg.expm`` /
 ``numpy.linalg.eigh`` of the full matrix, passive-state ergotropy) to
 :data:`TOLERANCE`, or raises :class:`qb_symbolic.NoClosedForm` (the documented "this
@@ -77,7 +78,13 @@ KINDS = {
     "ring-4": (lambda: qb.chain(4, "xxz", periodic=True), {"Delta": 2.0, "D": 0.5}),
     "ring-6": (lambda: qb.chain(6, "xxz", periodic=True), {"Delta": 2.0, "D": 0.5}),
     "one-qubit": (lambda: qb.chain(1), {"Omega": 0.9, "omega0": 1.2}),
+    "open": (lambda: qb.open_battery(qb.Battery.from_string(
+        "Omega*(XI + IX) + J*(XX + YY + Delta*ZZ) + D*(XY - YX)"), qb.dephasing(qb.gamma_d),
+        qb.amplitude_damping(qb.kappa)),
+        {"Omega": 1.0, "J": 1.0, "Delta": 0.4, "D": 0.5, "gamma_d": 0.3, "kappa": 0.1}),
 }
+#: The open kinds: H by hand, jumps sqrt(gamma_d/2) Z_i and sqrt(kappa) |d><u|_i.
+OPEN_KINDS = {"open"}
 CHAIN_DEFAULTS = {"Omega": 1.0, "J": 1.0, "omega0": 1.0}
 
 
@@ -112,6 +119,48 @@ def _numeric(matrix, symbols_values: dict) -> np.ndarray:
     return np.array(sp.Matrix(matrix).xreplace(symbols_values).evalf(20), dtype=complex)
 
 
+def _open_matrices(values: dict) -> tuple:
+    """The open kind by hand: H = Omega(XI + IX) + J(XX + YY + Delta ZZ) + D(XY - YX),
+    H0 = ZI + IZ (omega0 = 1), |dd>, and the jump operators of the conventions."""
+    v = values
+    H = (v["Omega"] * (_op("XI") + _op("IX")) + v["J"] * (_op("XX") + _op("YY") + v["Delta"] * _op("ZZ"))
+         + v["D"] * (_op("XY") - _op("YX")))
+    lower = np.array([[0, 0], [1, 0]])
+    jumps = [np.sqrt(v["gamma_d"] / 2) * _op(x) for x in ("ZI", "IZ")]
+    jumps += [np.sqrt(v["kappa"]) * np.kron(lower, np.eye(2)),
+              np.sqrt(v["kappa"]) * np.kron(np.eye(2), lower)]
+    return H, _op("ZI") + _op("IZ"), np.diag([0.0, 0, 0, 1]), jumps
+
+
+def _open_brute(kind: str, quantity: str, times) -> np.ndarray:
+    """Energy, ergotropy or power by expm of the Liouvillian (row-major vec: L = -i(H (x) 1 -
+    1 (x) H^T) + sum_k [L_k (x) conj L_k - (M_k (x) 1 + 1 (x) M_k^T)/2]); the power is the
+    ergotropy gained per time, and 0 at t = 0: from |dd> (H0's ground state, annihilated by
+    |d><u| and fixed by Z) d rho/dt = -i[H, rho0] has no part inside rho0's kernel and
+    Tr(H0 [H, rho0]) = 0, so neither the energy nor the passive energy moves at first."""
+    H, H0, rho0, jumps = _open_matrices(KINDS[kind][1])
+    one = np.eye(4)
+    L = -1j * (np.kron(H, one) - np.kron(one, H.T))
+    for A in jumps:
+        M = A.conj().T @ A
+        L = L + np.kron(A, A.conj()) - 0.5 * np.kron(M, one) - 0.5 * np.kron(one, M.T)
+    levels = np.linalg.eigvalsh(H0)
+
+    def zeta_energy(t):
+        rho = (sl.expm(L * t) @ rho0.reshape(-1)).reshape(4, 4)
+        energy = float(np.trace(rho @ H0).real)
+        return energy - float(np.sort(np.linalg.eigvalsh(rho))[::-1] @ levels), energy
+
+    ts = np.atleast_1d(times)
+    found = np.array([zeta_energy(t) for t in ts])
+    if quantity == "energy":
+        return found[:, 1]
+    if quantity == "power":
+        zeta0 = zeta_energy(0.0)[0]
+        return np.where(ts == 0, 0.0, (found[:, 0] - zeta0) / np.where(ts == 0, 1, ts))
+    return found[:, 0]
+
+
 @cache
 def battery_of(kind: str):
     return KINDS[kind][0]()
@@ -121,6 +170,8 @@ def battery_of(kind: str):
 def reference(kind: str) -> tuple:
     """``(H, H0, rho0)`` as numpy matrices at the kind's values."""
     battery, values = battery_of(kind), KINDS[kind][1]
+    if kind in OPEN_KINDS:
+        return _open_matrices(values)[:3]
     if battery.sites == 1:  # Omega sx charging, omega0 sz energy, from |d> = (0, 1)
         return (values["Omega"] * PAULI["X"], values["omega0"] * PAULI["Z"],
                 np.diag([0.0, 1.0]))
@@ -136,6 +187,8 @@ def reference(kind: str) -> tuple:
 
 def brute(kind: str, quantity: str, times) -> np.ndarray:
     """Energy, ergotropy or power by ``expm`` of the full H; ergotropy by the passive state."""
+    if kind in OPEN_KINDS:
+        return _open_brute(kind, quantity, times)
     H, H0, rho0 = reference(kind)
     r = np.sort(np.linalg.eigvalsh(rho0))[::-1]
     passive = float(r @ np.linalg.eigvalsh(H0))
@@ -315,6 +368,10 @@ GAPS = {
     # the ring of 6 has a reachable block of dimension 9 (closed-form roots stop at 4)
     **{("ring-6", op): "block of 9" for op in ("eigensystem", "evolved_state",
                                                  "figures_of_merit")},
+    # an open battery: the closed forms are unitary and would ignore the dissipators
+    **{("open", op): "Lindblad numerics only" for op in ("derivative", "export", "latex",
+                                                         "eigensystem", "evolved_state",
+                                                         "figures_of_merit")},
 }
 
 
@@ -342,6 +399,9 @@ CLI = {
     "gibbs": ["--gibbs", "xxz", "--set", "beta=1", "--set", "D=0.3"],
     "ring-4": ["--chain", "4", "--periodic", "--model", "xxz", "--Delta", "2", "--D", "0.5"],
     "one-qubit": ["--chain", "1", "--Omega", "0.9", "--omega0", "1.2"],
+    "open": ["--hamiltonian", "Omega*(XI + IX) + J*(XX + YY + Delta*ZZ) + D*(XY - YX)",
+             "--set", "Omega=1", "--set", "J=1", "--set", "Delta=0.4", "--set", "D=0.5",
+             "--dephasing", "0.3", "--damping", "0.1"],
 }
 
 

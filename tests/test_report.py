@@ -26,8 +26,8 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     folder = tmp_path / "qb_report"
     index = folder / "index.md"
     assert index.exists()
-    steps = re.findall(r"^\[(\d)/8\] ", out, flags=re.MULTILINE)
-    assert steps == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    steps = re.findall(r"^\[(\d)/9\] ", out, flags=re.MULTILINE)
+    assert steps == ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
     assert f"report written to {folder}" in out
 
     files = listed_files(index)
@@ -58,7 +58,7 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
     expected = (statuses["holds"], len(claims), statuses["holds-conditionally"], statuses["fails"])
     (line,) = [line for line in out.splitlines()
                if "claims hold" in line and "thermal" not in line and "chains:" not in line
-               and "networks:" not in line]
+               and "networks:" not in line and "open batteries:" not in line]
     found = HEADLINE.search(line)
     assert found and tuple(map(int, found.groups())) == expected
     held, total, conditional, failed = expected
@@ -79,7 +79,7 @@ def test_report_writes_everything_it_lists(tmp_path, monkeypatch, capsys) -> Non
 def _check_sources(folder) -> None:
     """Every claim's source is in its JSON, its Markdown file and the index's table."""
     index = (folder / "index.md").read_text()
-    assert index.count("| status | verdict | source |") == 4  # the paper, thermal, chains, networks
+    assert index.count("| status | verdict | source |") == 5  # paper, thermal, chains, networks, open
     for stem in ("claims", "thermal_claims", "chain_claims"):
         records = json.loads((folder / f"{stem}.json").read_text())
         text = (folder / f"{stem}.md").read_text()
@@ -122,7 +122,7 @@ def _check_chain_part(folder, names: set[str], out: str) -> None:
     assert "## Thermal battery" not in section  # the chains' section comes after the thermal one
     (line,) = [line for line in out.splitlines() if line.strip().startswith("chains:")]
     assert found.group(0) in line and found.group(0) in (folder / "chain_claims.md").read_text()
-    assert "[5/8] chains: the paper's conjecture for N cells" in out
+    assert "[5/9] chains: the paper's conjecture for N cells" in out
 
 
 def test_figure_and_claim_commands(tmp_path, capsys) -> None:

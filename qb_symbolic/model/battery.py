@@ -321,7 +321,11 @@ class Battery:
 
     def as_model(self) -> Battery:
         """A preset as a battery of no preset (the same H, H0, ``|dd>`` and defaults): what
-        the generic pipeline reads; tests prove both derivations agree. Others: itself."""
+        the generic pipeline reads; tests prove both derivations agree. Others: itself.
+        A battery with dissipators has no closed model: its closed forms would ignore them."""
+        if self.dissipators:
+            raise NoClosedForm("the closed-form (unitary) model of a battery with dissipators",
+                               "the numeric path qb.evaluate(..., battery=...) (Lindblad)")
         if self.preset is None:
             return self
         return Battery.make(sites=2, parameters=self.parameters, defaults=self.defaults,

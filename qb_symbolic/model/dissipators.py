@@ -120,6 +120,11 @@ class Dissipator:
     ValueError
         For an unknown kind, a negative rate or temperature, a nonpositive ``omega0``,
         bad sites, or a custom matrix that is not ``2^N x 2^N`` with finite entries.
+
+    Examples
+    --------
+    >>> Dissipator("dephasing", "1/4", sites=2).rate
+    1/4
     """
 
     kind: str
@@ -211,18 +216,36 @@ def _custom_matrix(matrix: Any) -> sp.ImmutableMatrix:
 
 def dephasing(rate: Any, sites: Any = None, collective: bool = False) -> Dissipator:
     """Dephasing in z: ``L = sqrt(rate/2) sz_i`` per site (coherences decay as
-    ``exp(-rate t)``), or one ``sqrt(rate/2) sum_i sz_i`` if ``collective``."""
+    ``exp(-rate t)``), or one ``sqrt(rate/2) sum_i sz_i`` if ``collective``.
+
+    Examples
+    --------
+    >>> dephasing(0.2).terms(1)[0][0]   # sz at the rate 0.2/2
+    1/10
+    """
     return Dissipator("dephasing", rate, sites, collective)
 
 
 def amplitude_damping(rate: Any, sites: Any = None, collective: bool = False) -> Dissipator:
-    """Decay ``|u> -> |d>``: ``L = sqrt(rate) s-_i`` per site, or ``sqrt(rate) sum_i s-_i``."""
+    """Decay ``|u> -> |d>``: ``L = sqrt(rate) s-_i`` per site, or ``sqrt(rate) sum_i s-_i``.
+
+    Examples
+    --------
+    >>> len(amplitude_damping(0.5).terms(2)), len(amplitude_damping(0.5, collective=True).terms(2))
+    (2, 1)
+    """
     return Dissipator("amplitude_damping", rate, sites, collective)
 
 
 def thermal(rate: Any, T: Any, omega0: Any = 1, sites: Any = None) -> Dissipator:
     """A bath at temperature ``T``: ``sqrt(rate (n+1)) s-_i`` and ``sqrt(rate n) s+_i``
-    with ``n = 1/(exp(2 omega0/T) - 1)`` (``T = 0``: amplitude damping)."""
+    with ``n = 1/(exp(2 omega0/T) - 1)`` (``T = 0``: amplitude damping).
+
+    Examples
+    --------
+    >>> [rate for rate, _ in thermal(1, 0).terms(1)]   # T = 0: only the decay
+    [1]
+    """
     return Dissipator("thermal", rate, sites, False, T, omega0)
 
 

@@ -63,6 +63,7 @@ from .closed_form.stages import (
 )
 from .closed_form.user_evaluate import evaluate_user
 from .density.mixed_numeric import evaluate_mixed
+from .open.open_evaluate import evaluate_open
 from .sectors.chain_numeric import evaluate_chain
 
 #: Points per chunk of the numpy path (about 270 bytes each while in flight).
@@ -240,8 +241,9 @@ def _evaluate_mpmath(quantities: tuple[str, ...], t: Any, model: str, values: di
 # --------------------------------------------------------------------------
 
 
-#: The two-qubit batteries' evaluators by kind (:func:`qb_symbolic.model.kinds.battery_kind`).
-TWO_QUBIT = {"mixed": evaluate_mixed, "pure": evaluate_user}
+#: The two-qubit batteries' evaluators by kind (:func:`qb_symbolic.model.kinds.battery_kind`),
+#: and the open batteries' (two qubits or N cells: Lindblad numerics).
+TWO_QUBIT = {"mixed": evaluate_mixed, "pure": evaluate_user, "open": evaluate_open}
 
 
 def evaluate_many(
@@ -268,7 +270,7 @@ def evaluate_many(
     if isinstance(quantities, str):
         quantities = (quantities,)
     kind = battery_kind(battery)
-    special = kind in ("mixed", "chain")  # their own quantity lists
+    special = kind in ("mixed", "chain", "open")  # their own quantity lists
     quantities = tuple(q if special else check_quantity(q) for q in quantities)
     precise = digits is not None
     if precise and (isinstance(digits, bool) or not isinstance(digits, (int, np.integer))

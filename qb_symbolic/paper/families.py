@@ -9,7 +9,8 @@ writes, the figures its step draws and its texts in the report; the report
 * :data:`THERMAL`: the thermal battery in the setting of Ali et al. (arXiv:2408.00133),
   whose statements come from an issue's summary of that paper (``thermal_claims.*``);
 * :data:`CHAINS`: the paper's conjecture for N cells (``chain_claims.*``);
-* :data:`NETWORKS`: spin-network batteries, Bhattacharya et al. (``network_claims.*``).
+* :data:`NETWORKS`: spin-network batteries, Bhattacharya et al. (``network_claims.*``);
+* :data:`OPEN`: open batteries, the paper's XYZ + DM battery under noise (``open_claims.*``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from .claims import CLAIMS
 from .claims_chains import CHAIN_CLAIMS
 from .claims_common import ClaimResult
 from .claims_networks import NETWORK_CLAIMS
+from .claims_open import OPEN_CLAIMS
 from .claims_thermal import thermal_dm_ksea_raise, thermal_temperature_lowers
 from .claims_thermal_field import thermal_field_uniformity
 from .network_figures import DEFAULT_MAX_N, NETWORK_FIGURES, SETTING
+from .open_figures import OPEN_FIGURES
 from .thermal_figures import THERMAL_FIGURES
 
 #: The paper's claims (:mod:`qb_symbolic.paper.claims`).
@@ -109,10 +112,33 @@ NETWORKS = ClaimFamily(
     figures=NETWORK_FIGURES,
 )
 
-#: Every family, in the order of the report.
-FAMILIES: tuple[ClaimFamily, ...] = (PAPER, THERMAL, CHAINS, NETWORKS)
+#: Open batteries (:mod:`qb_symbolic.paper.claims_open`).
+OPEN = ClaimFamily(
+    name="open", claims=OPEN_CLAIMS, stem="open_claims",
+    title="Open batteries: the XYZ + DM battery under noise (arXiv:2508.11333 statements), checked",
+    intro=("The paper's XYZ + DM battery (arXiv:2406.16047), J = Omega = omega0 = 1, gamma = -0.2, "
+           "Delta = 2.5, D in [0, 3], start |dd>, charged to its first ergotropy maximum, then "
+           "amplitude damping, phase flip, bit flip or depolarizing on both cells, n times at "
+           "the same p (no Hamiltonian between uses); storage figures: the charger off "
+           "(Omega = 0) under local dephasing gamma_d (Lindblad). The statements are read from "
+           "the abstract of arXiv:2508.11333 (its text is not in this repository; sources: our "
+           "reading), each made precise in its proposition. Figures: figures/open_*. "
+           "`open_claims.json` has every number."),
+    heading="Open batteries (arXiv:2508.11333 statements)",
+    summary=("The XYZ + DM battery (gamma = -0.2, Delta = 2.5) charged to its first ergotropy "
+             "maximum, then noise: which channel loses the most, whether a critical D improves "
+             "retention, whether initial coherence and strong DM protect the ergotropy under "
+             "repeated noise; storage under dephasing with the charger off "
+             "(figures/open_*, open_claims.md)."),
+    describes="open batteries: channel losses, critical D, coherence and DM under noise, decided",
+    step="open batteries: noise after charging", label="open batteries",
+    figures=OPEN_FIGURES,
+)
 
-__all__ = ["CHAINS", "FAMILIES", "NETWORKS", "PAPER", "THERMAL"]
+#: Every family, in the order of the report.
+FAMILIES: tuple[ClaimFamily, ...] = (PAPER, THERMAL, CHAINS, NETWORKS, OPEN)
+
+__all__ = ["CHAINS", "FAMILIES", "NETWORKS", "OPEN", "PAPER", "THERMAL"]
 
 
 def write_claims(out: Path | str, results: list[ClaimResult] | None = None) -> tuple[Path, Path]:

@@ -218,6 +218,9 @@ def evolution(battery) -> Evolution:
     ValueError
         For a battery whose blocks could not be proved (never expected).
     """
+    if battery.dissipators:
+        raise NoClosedForm("the unitary closed-form evolution of a battery with dissipators",
+                           "qb.evaluate(..., battery=...) (Lindblad numerics)")
     if battery.sites != 2:
         raise NoClosedForm(f"the two-qubit closed-form evolution (and its formulas document) "
                            f"of a battery of {battery.sites} cells",

@@ -54,6 +54,7 @@ from .chain_charging import chain_charging
 from .charging_base import WORKING_DIGITS, ChargingResult, Progress, SearchProblem
 from .exact_times import exact_time
 from .mixed_charging import MixedProblem
+from .open_charging import OpenProblem
 from .user_charging import UserProblem
 
 #: Grid points evaluated at once (fixed memory, ~100 MB).
@@ -233,7 +234,8 @@ def _power_target(problem: SearchProblem, first: float) -> _Target:
 
 
 #: The two-qubit batteries' search problems by kind (:func:`qb_symbolic.model.kinds.battery_kind`),
-PROBLEMS = {"mixed": MixedProblem, "pure": UserProblem}
+#: and the open batteries' (Lindblad evolution, :mod:`qb_symbolic.numeric.search.open_charging`).
+PROBLEMS = {"mixed": MixedProblem, "pure": UserProblem, "open": OpenProblem}
 
 
 def _problem(model: str, window: Any, battery: Any, params: dict):
