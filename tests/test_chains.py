@@ -13,7 +13,7 @@ from conftest import SEED
 
 import qb_symbolic as qb
 from qb_symbolic.numeric.sectors.chain_basis import apply_string, sector_matrix
-from qb_symbolic.symbolic.chain_sectors import chain_sectors, operator_terms
+from qb_symbolic.symbolic.chain_sectors import chain_sectors
 
 #: Dense double-precision diagonalisations on both sides, energies O(N), t <= 5.
 TOLERANCE = 1e-10
@@ -109,7 +109,7 @@ def test_sectors_are_invariant_exactly():
                 battery = qb.chain(N, model, periodic=periodic, **fixed)
                 found = chain_sectors(battery)
                 assert abs(sum(np.sum(c**2) for c in found.components) - 1) < 1e-14
-                for group in _coefficient_groups(operator_terms(battery)).values():
+                for group in _coefficient_groups(battery.pauli_terms()).values():
                     for sector in found.sectors:
                         _assert_maps_into(sector, group, N)
 
@@ -182,7 +182,7 @@ def test_sector_matrix_is_the_restriction():
     for k, sector in enumerate(chain_system(battery).sectors.sectors):
         B = np.zeros((16, sector.dim))
         B[sector.states, sector.columns] = sector.values
-        terms = operator_terms(battery)
+        terms = battery.pauli_terms()
         numeric = [(label, complex(c.subs({s: v[s.name] for s in c.free_symbols})))
                    for label, c in terms.items()]
         assert np.max(np.abs(sector_matrix(numeric, sector, sector, 4) - B.T @ H @ B)) < 1e-12, k

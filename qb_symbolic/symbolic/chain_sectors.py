@@ -34,13 +34,8 @@ from ..model.lattice import operator_matrix as lattice_matrix
 from .graph_sectors import FLIP_SIGN, Sector, Sectors, graph_sectors
 
 __all__ = ["FLIP_SIGN", "Sector", "Sectors", "chain_sectors", "conjugation_symmetry",
-           "exact_basis", "is_symmetry", "network_graph", "operator_matrix", "operator_terms",
+           "exact_basis", "is_symmetry", "network_graph", "operator_matrix",
            "permutation"]
-
-
-def operator_terms(battery: Battery, energy: bool = False) -> dict[str, sp.Expr]:
-    """The Hamiltonian (or H0) as ``{N-letter Pauli string: coefficient}``."""
-    return battery.pauli_terms(energy)
 
 
 def operator_matrix(battery: Battery, energy: bool = False) -> sp.SparseMatrix:
@@ -82,7 +77,7 @@ def conjugation_symmetry(battery: Battery) -> tuple[bool, bool] | None:
     complex conjugation on the 2^N basis, so ``Y -> -Y``) of H and H0, identically in the
     parameters, that fixes the initial basis state; None if there is none. The paper's
     DM bond is odd under both R and K, so ``RK`` is one (numeric/chain_real.py uses it)."""
-    terms = [operator_terms(battery), operator_terms(battery, energy=True)]
+    terms = [battery.pauli_terms(), battery.pauli_terms(energy=True)]
     N = battery.N
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
     for reflect, flip in ((False, False), (True, False), (False, True), (True, True)):
@@ -140,7 +135,7 @@ def chain_sectors(battery: Battery) -> Sectors:
     graph = network_graph(battery)
     if graph is not None:
         return graph_sectors(battery, graph)
-    terms = operator_terms(battery)
+    terms = battery.pauli_terms()
     elements, names = _group(battery, terms)
     N = battery.N
     perms = [permutation(N, r, f, s) for r, f, s in elements]

@@ -25,7 +25,6 @@ from functools import lru_cache
 import numpy as np
 
 from ...model.battery import Battery
-from ...symbolic.chain_sectors import operator_terms
 from .chain_basis import coefficient_groups, populated_sectors, sector_entries, state_lookup
 from .chain_real import SeriesPoint, series_from
 from .chain_sparse import SparseSystem, assemble_system, coupling_blocks
@@ -59,9 +58,9 @@ def sparse_complex_system(battery: Battery) -> SparseSystem:
     found = sectors.sectors
     lookups = [state_lookup(s, N) for s in found]
     groups = [[sector_entries(labels, s, s, N, lookup) for s, lookup in zip(found, lookups)]
-              for _, labels in coefficient_groups(operator_terms(battery))]
+              for _, labels in coefficient_groups(battery.pauli_terms())]
     blocks = [{(a, b): sector_entries(labels, found[b], found[a], N, lookups[a])
                for a in range(len(found)) for b in range(a, len(found))}
-              for _, labels in coefficient_groups(operator_terms(battery, energy=True))]
+              for _, labels in coefficient_groups(battery.pauli_terms(energy=True))]
     return assemble_system(battery, groups, [s.dim for s in found], blocks,
                            [np.asarray(c, complex) for c in sectors.components], hermitian=True)

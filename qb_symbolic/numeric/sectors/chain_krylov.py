@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from ...model.battery import Battery
-from ...symbolic.chain_sectors import operator_terms
 from .chain_basis import site_energy_function, site_field_function
 from .chain_operator import ChainOperator, chain_operator
 from .krylov import KrylovCurve, krylov_curve
@@ -42,8 +41,8 @@ class KrylovSystem:
 def krylov_system(battery: Battery) -> KrylovSystem:
     params = battery.parameters
     start = int(battery.initial.replace("u", "0").replace("d", "1"), 2)
-    return KrylovSystem(battery.N, chain_operator(operator_terms(battery), battery.N, params),
-                        chain_operator(operator_terms(battery, energy=True), battery.N, params),
+    return KrylovSystem(battery.N, chain_operator(battery.pauli_terms(), battery.N, params),
+                        chain_operator(battery.pauli_terms(energy=True), battery.N, params),
                         start, site_energy_function(battery), site_field_function(battery))
 
 

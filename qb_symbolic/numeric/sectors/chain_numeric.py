@@ -35,7 +35,7 @@ import sympy as sp
 from ...core.quantity_names import AVAILABLE
 from ...core.values import real_array
 from ...model.battery import Battery
-from ...symbolic.chain_sectors import Sectors, conjugation_symmetry, operator_terms
+from ...symbolic.chain_sectors import Sectors, conjugation_symmetry
 from .chain_basis import (
     coefficient_groups,
     populated_sectors,
@@ -99,10 +99,10 @@ def chain_system(battery: Battery) -> ChainSystem:
     sectors = populated_sectors(battery)
     N, params = battery.N, battery.parameters
     lookups = [state_lookup(s, N) for s in sectors.sectors]
-    groups = coefficient_groups(operator_terms(battery))
+    groups = coefficient_groups(battery.pauli_terms())
     hamiltonian = tuple(tuple(sector_matrix(labels, s, s, N, lookups[k])
                               for k, s in enumerate(sectors.sectors)) for _, labels in groups)
-    energy_groups = coefficient_groups(operator_terms(battery, energy=True))
+    energy_groups = coefficient_groups(battery.pauli_terms(energy=True))
     pairs = [(a, b) for a in range(len(sectors.sectors)) for b in range(len(sectors.sectors))]
     energy_blocks = tuple({(a, b): sector_entries(labels, sectors.sectors[b], sectors.sectors[a], N,
                                                   lookups[a]) for a, b in pairs}

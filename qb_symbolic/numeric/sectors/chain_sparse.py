@@ -30,7 +30,7 @@ import sympy as sp
 
 from ...core.arrays import sorted_unique
 from ...model.battery import Battery
-from ...symbolic.chain_sectors import conjugation_symmetry, operator_terms
+from ...symbolic.chain_sectors import conjugation_symmetry
 from .chain_basis import (
     coefficient_groups,
     populated_sectors,
@@ -229,7 +229,7 @@ def sparse_real_system(battery: Battery) -> SparseSystem | None:
     inverse = [_orbit_columns(basis, s.dim) for basis, s in zip(bases, sectors.sectors)]
     dims = [s.dim for s in sectors.sectors]
     groups = []  # per coefficient group: every sector's entries, in its own indices
-    for _, labels in coefficient_groups(operator_terms(battery)):
+    for _, labels in coefficient_groups(battery.pauli_terms()):
         parts = [real_entries(sector_entries(labels, s, s, N, lookup), inverse[k], inverse[k],
                               (s.dim, s.dim))
                  for k, (s, lookup) in enumerate(zip(sectors.sectors, lookups))]
@@ -237,7 +237,7 @@ def sparse_real_system(battery: Battery) -> SparseSystem | None:
             return None
         groups.append(parts)
     blocks = []
-    for _, labels in coefficient_groups(operator_terms(battery, energy=True)):
+    for _, labels in coefficient_groups(battery.pauli_terms(energy=True)):
         found = {}
         for a in range(len(dims)):
             for b in range(a, len(dims)):
@@ -270,8 +270,8 @@ def assemble_system(battery: Battery, groups: Sequence[Sequence[tuple]],
     params = battery.parameters
     lam = lambda terms: tuple(sp.lambdify(params, g, "numpy") for g, _ in coefficient_groups(terms))
     return SparseSystem(SparseSector.from_entries(joint, cuts[-1]), cuts, tuple(blocks),
-                        tuple(components), lam(operator_terms(battery)),
-                        lam(operator_terms(battery, energy=True)), site_energy_function(battery),
+                        tuple(components), lam(battery.pauli_terms()),
+                        lam(battery.pauli_terms(energy=True)), site_energy_function(battery),
                         hermitian)
 
 
