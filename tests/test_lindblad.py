@@ -38,7 +38,6 @@ from qb_symbolic.numeric.open.lindblad import (
     EIGENVECTOR_CONDITION_LIMIT,
     energy,
     ergotropy,
-    extreme_eigenvalues,
     open_evolution,
 )
 from qb_symbolic.numeric.open.liouvillian_blocks import (
@@ -48,6 +47,7 @@ from qb_symbolic.numeric.open.liouvillian_blocks import (
     steady_state,
     to_coordinates,
 )
+from qb_symbolic.numeric.open.state_spectra import extreme_eigenvalues
 from qb_symbolic.symbolic.lindblad_blocks import lindblad_blocks
 
 #: QB_HEAVY=1: 60 random batteries instead of 20.

@@ -29,7 +29,6 @@ import scipy.sparse.linalg
 
 from .liouvillian_blocks import (
     LiouvillianFamily,
-    characteristic,
     check_state,
     energy_functional,
     from_coordinates,
@@ -38,6 +37,8 @@ from .liouvillian_blocks import (
     liouvillian_family,
     to_coordinates,
 )
+from .liouvillian_symmetry import symmetric_parts
+from .state_spectra import extreme_eigenvalues
 
 #: Largest Frobenius condition number of a block's eigenvectors for the spectral path. The
 #: reconstruction ``V diag(exp(lam t)) V^-1 x0`` loses about ``cond * eps`` of ``|x0|``
@@ -46,9 +47,6 @@ from .liouvillian_blocks import (
 EIGENVECTOR_CONDITION_LIMIT = 1e5
 #: Blocks with more coordinates than this skip eig (O(n^3) per point) for expm_multiply.
 EIG_BLOCK_LIMIT = 512
-#: (time, point) pairs per elementwise chunk of the 4x4 spectra: ~100 numpy calls each, so
-#: the per-call overhead needs thousands; measured best at 16384 (1024: 1.6x slower).
-CHUNK_POINTS = 16384
 #: (time, point) pairs whose coordinates are made at once (16 x 65536 doubles: 8 MB).
 GROUP_POINTS = 65536
 #: A time grid counts as uniform when every t is within this many ulps of ``t0 + k h``.
@@ -81,24 +79,49 @@ def _uniform(t: np.ndarray) -> tuple[float, float] | None:
     return float(t[0]), float(h)
 
 
-def exponentials(lam: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``exp(lam t)``: ``lam`` ``(P, M)``, ``t`` ``(n,)`` -> ``(P, n, M)``."""
+class Scratch:
+    """Work arrays reused from group to group: a fresh array of megabytes is mapped page by
+    page, and on a virtual machine those faults (measured ~3 us a 4 kB page) cost as much
+    as the arithmetic on it. ``scratch(name, shape, dtype)`` is a view of a kept buffer."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, np.ndarray] = {}
+
+    def __call__(self, name: str, shape: tuple, dtype=float) -> np.ndarray:
+        size = int(np.prod(shape))
+        kept = self._kept.get(name)
+        if kept is None or kept.size < size or kept.dtype != dtype:
+            kept = self._kept[name] = np.empty(size, dtype)
+        return kept[:size].reshape(shape)
+
+
+def mode_table(lam: np.ndarray, t: np.ndarray, scratch: Scratch | None = None,
+               real: int = 0) -> np.ndarray:
+    """``[Re exp(lam t); Im exp(lam t)]`` without the first ``real`` modes' (real) ``Im``
+    rows: ``lam`` ``(P, M)``, ``t`` ``(n,)`` -> real ``(P, 2M - real, n)``, the right factor
+    of ``x(t) = W E(t)`` (in ``scratch`` if given)."""
+    P, M = lam.shape
     grid = _uniform(t)
     if grid is None:
-        return np.exp(lam[:, None, :] * t[None, :, None])
+        E = np.exp(lam[:, :, None] * t[None, None, :])
+        return np.concatenate([E.real, E.imag[:, real:]], axis=1)
+    scratch = scratch or Scratch()
     (t0, h), n = grid, t.size
     m = int(np.ceil(np.sqrt(n)))
-    coarse = np.exp(lam[:, None, :] * (t0 + np.arange(0, n, m) * h)[None, :, None])
-    fine = np.exp(lam[:, None, :] * (np.arange(m) * h)[None, :, None])
-    full = coarse[:, :, None, :] * fine[:, None, :, :]
-    return full.reshape(lam.shape[0], -1, lam.shape[1])[:, :n]
+    coarse = np.exp(lam[:, :, None] * (t0 + np.arange(0, n, m) * h)[None, None, :])
+    fine = np.exp(lam[:, :, None] * (np.arange(m) * h)[None, None, :])
+    full = np.multiply(coarse[:, :, :, None], fine[:, :, None, :],
+                       out=scratch("product", (P, M, coarse.shape[2], m), complex))
+    table = scratch("table", (P, 2 * M - real) + full.shape[2:])
+    table[:, :M], table[:, M:] = full.real, full.imag[:, real:]
+    return table.reshape(P, 2 * M - real, -1)[:, :, :n]
 
 
 def _half_modes(lam: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One mode of each conjugate pair (weight 2) and the real ones, first: ``lam``
-    ``(P, n)``, ``W`` ``(P, n_out, n)`` -> ``M <= n`` modes (padded with weight 0)."""
+    """The real modes, then one of each conjugate pair (weight 2): ``lam`` ``(P, n)``,
+    ``W`` ``(P, n_out, n)`` -> ``M <= n`` modes (padded with weight 0)."""
     drop = lam.imag < 0
-    order = np.argsort(drop, axis=1, kind="stable")
+    order = np.argsort(2 * drop + (lam.imag > 0), axis=1, kind="stable")
     M = int(np.max(np.sum(~drop, axis=1), initial=0))
     lam = np.take_along_axis(lam, order, axis=1)[:, :M]
     weight = np.where(np.take_along_axis(drop, order, axis=1)[:, :M], 0.0,
@@ -109,64 +132,92 @@ def _half_modes(lam: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 class OpenEvolution:
     """``rho(t) = exp(L t) rho0`` at every point of a family (see :func:`open_evolution`):
-    ``blocks`` (coordinate indices ``rho0`` reaches), ``eigenvalues`` (per block, ``(P, n_b)``)
-    and ``exceptional`` (``(P,)``: the point takes expm in some block)."""
+    ``blocks`` (coordinate indices ``rho0`` reaches), ``parts`` (each block's index and
+    the basis ``Q`` of each part a superoperator symmetry splits off, or None:
+    :mod:`.liouvillian_symmetry`), ``eigenvalues`` (per part, ``(P, n_k)``) and
+    ``exceptional`` (``(P,)``: the point takes expm in some part)."""
 
     def __init__(self, family: LiouvillianFamily, rho0: Any) -> None:
         self.family, self.d = family, family.d
         self.x0 = to_coordinates(check_state(rho0, family.d))
         self.blocks = tuple(invariant_blocks(family.pattern(), self.x0 != 0))
+        self.parts = tuple((index, Q) for index in self.blocks
+                           for Q in (symmetric_parts(family, index, self.x0)
+                                     if index.size <= EIG_BLOCK_LIMIT else [None]))
         P, D = family.points, self.d * self.d
         self.exceptional, self.eigenvalues, self._slow = np.zeros(P, bool), [], []
         modes = [(np.zeros((P, 0), complex), np.zeros((P, D, 0), complex))]
-        for index in self.blocks:
-            lam, W, bad = self._decompose(index)
+        for index, Q in self.parts:
+            lam, W, bad = self._decompose(index, Q)
             self.eigenvalues.append(lam)
             self.exceptional |= bad
             self._slow.append(bad)
             full = np.zeros((P, D, W.shape[2]), complex)
             full[:, index] = W
             modes.append(_half_modes(lam, full))
-        self._lam = np.concatenate([lam for lam, _ in modes], axis=1)
+        lam = np.concatenate([lam for lam, _ in modes], axis=1)
         W = np.concatenate([W for _, W in modes], axis=2)
-        self._W = np.concatenate([W.real, -W.imag], axis=2)  # x = W [Re E; Im E]
+        # modes real at every point first: their Im exp(lam t) is 0, a row the table omits
+        real = np.all(lam.imag == 0, axis=0)
+        order = np.argsort(~real, kind="stable")
+        self._lam, W, self._real = lam[:, order], W[:, :, order], int(real.sum())
+        self._W = np.concatenate([W.real, -W.imag[:, :, self._real:]], axis=2)
 
-    def _decompose(self, index: np.ndarray):
-        """``(lam, W, bad)`` of one block at every point (``W[:, :, k] = c_k v_k``)."""
-        P, n = self.family.points, index.size
+    def _generator(self, index: np.ndarray, Q: np.ndarray | None, points: Any = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """``R_p`` on a part, ``(P', n, n)`` (``Q^T R Q`` where a symmetry split the block),
+        and the start's coordinates there."""
+        R, start = self.family.dense(index, points), self.x0[index]
+        if Q is None:
+            return R, start
+        return Q.T @ R @ Q, Q.T @ start
+
+    def _decompose(self, index: np.ndarray, Q: np.ndarray | None):
+        """``(lam, W, bad)`` of one part at every point (``W[:, :, k] = c_k v_k`` in the
+        block's coordinates)."""
+        P, n = self.family.points, index.size if Q is None else Q.shape[1]
         if n > EIG_BLOCK_LIMIT:
-            return np.zeros((P, 0), complex), np.zeros((P, n, 0), complex), np.ones(P, bool)
-        lam, V = np.linalg.eig(self.family.dense(index))
+            return np.zeros((P, 0), complex), np.zeros((P, index.size, 0), complex), \
+                np.ones(P, bool)
+        R, start = self._generator(index, Q)
+        lam, V = np.linalg.eig(R)
         finite = np.all(np.isfinite(lam), axis=1) & np.all(np.isfinite(V), axis=(1, 2))
         V[~finite] = np.eye(n)
         with np.errstate(all="ignore"):
             Vinv = np.linalg.inv(V)
             cond = np.linalg.norm(V, axis=(1, 2)) * np.linalg.norm(Vinv, axis=(1, 2))
         bad = ~finite | ~(cond <= EIGENVECTOR_CONDITION_LIMIT)
-        W = V * (Vinv @ self.x0[index])[:, None, :]
+        W = V * (Vinv @ start)[:, None, :]
         W[bad] = 0.0
-        return np.where(bad[:, None], 0.0, lam), W, bad
+        return np.where(bad[:, None], 0.0, lam), W if Q is None else Q @ W, bad
 
-    def _expm(self, b: int, p: int, t: np.ndarray) -> np.ndarray:
-        """``x_b(t)`` of block ``b`` at point ``p`` by expm: ``(n_b, n_t)``."""
-        index, x0 = self.blocks[b], self.x0[self.blocks[b]]
-        if index.size <= EIG_BLOCK_LIMIT:
-            R = self.family.dense(index, [p])[0]
-            return (scipy.linalg.expm(t[:, None, None] * R[None]) @ x0).T
+    def _expm(self, k: int, p: int, t: np.ndarray) -> np.ndarray:
+        """Part ``k``'s share of its block's coordinates at point ``p`` by expm:
+        ``(n_b, n_t)``."""
+        index, Q = self.parts[k]
+        if Q is not None or index.size <= EIG_BLOCK_LIMIT:
+            R, start = self._generator(index, Q, [p])
+            y = (scipy.linalg.expm(t[:, None, None] * R[0][None]) @ start).T
+            return y if Q is None else Q @ y
         R = self.family.sparse(p)[index][:, index]
-        out, x, last = np.empty((index.size, t.size)), x0, 0.0
-        for k in np.argsort(t):
-            x = scipy.sparse.linalg.expm_multiply(R * (t[k] - last), x) if t[k] > last else x
-            out[:, k], last = x, t[k]
+        out, x, last = np.empty((index.size, t.size)), self.x0[index], 0.0
+        for j in np.argsort(t):
+            x = scipy.sparse.linalg.expm_multiply(R * (t[j] - last), x) if t[j] > last else x
+            out[:, j], last = x, t[j]
         return out
 
-    def _columns(self, t: np.ndarray, points: np.ndarray) -> np.ndarray:
-        """Coordinates ``(P', d^2, n_t)``: the modes, plus the blocks done by expm."""
-        E = exponentials(self._lam[points], t)
-        x = np.matmul(self._W[points], np.concatenate([E.real, E.imag], axis=2).transpose(0, 2, 1))
-        for b, slow in enumerate(self._slow):
+    def _rows(self, t: np.ndarray, points: np.ndarray, scratch: Scratch | None = None
+              ) -> np.ndarray:
+        """Coordinates ``(d^2, P', n_t)``: the modes, plus the blocks done by expm. This
+        layout feeds the 4x4 spectra row by row (a transposed copy costs a fifth as much).
+        With ``scratch`` the result lives in it (overwritten by the next group)."""
+        shape = (self.d * self.d, points.size, t.size)
+        x = np.empty(shape) if scratch is None else scratch("rows", shape)
+        np.matmul(self._W[points], mode_table(self._lam[points], t, scratch, self._real),
+                  out=x.transpose(1, 0, 2))
+        for part, slow in enumerate(self._slow):
             for k in np.flatnonzero(slow[points]):
-                x[k][self.blocks[b]] += self._expm(b, int(points[k]), t)
+                x[self.parts[part][0], k] += self._expm(part, int(points[k]), t)
         return x
 
     def _groups(self, t: np.ndarray) -> list[np.ndarray]:
@@ -178,7 +229,7 @@ class OpenEvolution:
         """Real coordinates ``(P', n_t, d^2)`` of ``rho(t)`` at ``points`` (default all)."""
         t = check_times(t)
         points = np.arange(self.family.points) if points is None else np.asarray(points)
-        return self._columns(t, points).transpose(0, 2, 1)
+        return self._rows(t, points).transpose(1, 2, 0)
 
     def states(self, t: Any, points: Any = None) -> np.ndarray:
         """Density matrices ``(P', n_t, d, d)``."""
@@ -188,21 +239,21 @@ class OpenEvolution:
         """``Tr(rho(t) H0)``: ``(P, n_t)``."""
         t, h = check_times(t), energy_functional(hermitian("H0", H0, self.d))
         out, hW = np.empty((self.family.points, t.size)), np.einsum("d,pdm->pm", h, self._W)
+        scratch = Scratch()
         for points in self._groups(t):
-            E = exponentials(self._lam[points], t)
-            out[points] = np.matmul(np.concatenate([E.real, E.imag], axis=2),
-                                    hW[points, :, None])[:, :, 0]
-            for b, slow in enumerate(self._slow):
+            out[points] = np.matmul(hW[points, None, :],
+                                    mode_table(self._lam[points], t, scratch, self._real))[:, 0]
+            for part, slow in enumerate(self._slow):
                 for k in np.flatnonzero(slow[points]):
-                    out[points[k]] += h[self.blocks[b]] @ self._expm(b, int(points[k]), t)
+                    out[points[k]] += h[self.parts[part][0]] @ self._expm(part, int(points[k]), t)
         return out
 
     def ergotropy(self, t: Any, H0: Any) -> np.ndarray:
         """Ergotropy ``(P, n_t)`` of ``rho(t)`` for the battery Hamiltonian ``H0``."""
         t, H0 = check_times(t), hermitian("H0", H0, self.d)
-        out = np.empty((self.family.points, t.size))
+        out, scratch = np.empty((self.family.points, t.size)), Scratch()
         for points in self._groups(t):
-            x = self._columns(t, points).transpose(1, 0, 2).reshape(self.d * self.d, -1)
+            x = self._rows(t, points, scratch).reshape(self.d * self.d, -1)
             out[points] = ergotropy_of_coordinates(x, H0).reshape(points.size, t.size)
         return out
 
@@ -267,120 +318,3 @@ def ergotropy_of_coordinates(x: np.ndarray, H0: np.ndarray) -> np.ndarray:
     if not np.all(ok):
         passive[~ok] = np.linalg.eigvalsh(from_coordinates(x[:, ~ok].T, d))[:, ::-1] @ levels
     return stored - passive
-
-
-# --------------------------------------------------------------------------
-# Extreme eigenvalues of 4x4 Hermitian matrices, vectorised and certified
-# --------------------------------------------------------------------------
-
-#: Bound on the rounding of the quartic ``p(y)`` (its coefficients, from ~30 products of four
-#: entries of size <= sigma = |rho - Tr/4|_F, and its evaluation), in ulps of ``sigma^4``;
-#: measured: <= 15 ulps per coefficient on 2e5 random states, so ~10x margin.
-COEFFICIENT_ULPS = 512
-#: Certified error of an extreme eigenvalue, relative to ``scale = |Tr|/4 + sigma``.
-EIGENVALUE_TOLERANCE = 1e-11
-_PAIRS = tuple(zip(*np.triu_indices(4, 1)))  # (0, 1), (0, 2), ... (2, 3)
-
-
-def _ferrari(e2, e3, e4):
-    """Largest and smallest root of ``y^4 + e2 y^2 - e3 y + e4`` (all real). Euler's
-    resolvent ``z^3 + 2 e2 z^2 + (e2^2 - 4 e4) z - e3^2`` has the roots ``(y_1 + y_k)^2``
-    (trigonometric form); ``y = (+-s1 +- s2 +- s3)/2`` with ``s1 s2 s3 = e3``."""
-    a, b = 2 * e2, e2 * e2 - 4 * e4
-    p, r = b - a * a / 3, 2 * a ** 3 / 27 - a * b / 3 - e3 * e3
-    m = np.sqrt(np.maximum(-p / 3, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        theta = np.arccos(np.clip(np.where(m > 0, -r / (2 * m ** 3), 0.0), -1.0, 1.0)) / 3
-    c, s = m * np.cos(theta), m * np.sin(theta) * np.sqrt(3)
-    s1, s2, s3 = np.sqrt(np.maximum(np.stack([2 * c, s - c, -c - s]) - a / 3, 0.0))
-    s3 = np.where(e3 < 0, -s3, s3)
-    roots = np.stack([s1 + s2 + s3, s1 - s2 - s3, s2 - s1 - s3, s3 - s1 - s2]) / 2
-    return roots.max(axis=0), roots.min(axis=0)
-
-
-def _polish(y, e2, e3, e4, side: float):
-    """One Newton step, then a bound on the distance to the root on ``side`` (+1 the
-    largest, -1 the smallest): ``inf`` unless the Taylor coefficients ``p'``, ``p''``,
-    ``24 y`` at ``y`` have the signs that leave beyond ``y`` at most one root, within
-    ``|p/p'|`` of it (Descartes), else ``(4 |p| + rounding) / |p'|`` (a real-rooted quartic
-    has a root within ``4 |p/p'|``; rounding moves it by rounding/|p'|); 0 and
-    ``sqrt(3/4) sigma`` where that is less."""
-    with np.errstate(all="ignore"):
-        for step in (True, False):
-            y2 = y * y
-            p = ((y2 + e2) * y - e3) * y + e4
-            dp = (4 * y2 + 2 * e2) * y - e3
-            if step:
-                y = np.where(dp != 0, y - p / dp, y)
-        rounding = COEFFICIENT_ULPS * np.finfo(float).eps * 4 * e2 * e2
-        error = (4 * np.abs(p) + rounding) / np.abs(dp)
-        error[~((side * dp > 0) & (12 * y2 + 2 * e2 > 0) & (side * y > 0))] = np.inf
-    spread = np.sqrt(np.maximum(-1.5 * e2, 0.0))  # every root is within it of 0 (Samuelson)
-    return np.where(spread < error, 0.0, y), np.minimum(spread, error)
-
-
-def _adjugate(x: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """Coordinates of ``adj(rho - shift)``, ``adj_ij = (-1)^(i+j) det(without row j,
-    column i)``, each 3x3 determinant expanded along its first row (cyclically)."""
-    B = from_coordinates(x.T, 4).transpose(1, 2, 0) - shift * np.eye(4)[:, :, None]
-
-    def cofactor(j, i):
-        (r, s, u), c = [k for k in range(4) if k != j], [k for k in range(4) if k != i]
-        return (-1) ** (i + j) * sum(B[r, c[k]] * (B[s, c[k - 2]] * B[u, c[k - 1]]
-                                                   - B[s, c[k - 1]] * B[u, c[k - 2]])
-                                     for k in range(3))
-
-    upper = np.array([cofactor(j, i) for i, j in _PAIRS])
-    diagonal = np.array([cofactor(i, i).real for i in range(4)])
-    return np.concatenate([diagonal, upper.real, upper.imag])
-
-
-def _first_pass(x: np.ndarray):
-    """``(top, bottom, their error bounds, scale)`` of a chunk, from its quartic."""
-    q, e2, e3, e4 = characteristic(x)
-    (top, top_error), (bottom, bottom_error) = (
-        _polish(y, e2, e3, e4, side) for y, side in zip(_ferrari(e2, e3, e4), (1.0, -1.0)))
-    scale = np.abs(q) + np.sqrt(np.maximum(-2 * e2, 0.0))
-    return top + q, bottom + q, top_error, bottom_error, scale
-
-
-def _deflated_bottom(x, top, top_error, scale):
-    """The smallest eigenvalue, bounded, after moving ``top`` to the mean ``s`` of the
-    others. ``P = adj(rho - top)/Tr adj`` is a polynomial in ``rho`` (the top projector if
-    ``top`` is exact): ``rho - c P``, ``c = top - s``, has eigenvalues ``r_k - c w_k`` and a
-    quartic with roots on the small eigenvalues' scale. Bound: that quartic's, plus
-    ``|c w_k| <= c d/(r_max - r_k)`` for an error ``d`` in ``top`` (``r_max - r_k >=
-    2 top - Tr + 2 r_min``: the others sum to ``Tr - top``), plus the rounding of
-    ``rho - c P`` (Weyl: its norm, ulps of ``scale (1 + 8 c scale^3/|Tr adj|)``)."""
-    adj, trace = _adjugate(x, top), x[:4].sum(axis=0)
-    c, norm = top - (trace - top) / 3, adj[:4].sum(axis=0)
-    q, e2, e3, e4 = characteristic(x - c * adj / norm)
-    value, error = _polish(_ferrari(e2, e3, e4)[1], e2, e3, e4, -1.0)
-    gap = 2 * top - trace + 2 * (value + q - error)
-    with np.errstate(all="ignore"):
-        moved = np.where(gap > 0, c * top_error / gap, np.inf)
-        rounding = COEFFICIENT_ULPS * np.finfo(float).eps * scale * (
-            1 + 8 * c * scale ** 3 / np.abs(norm))
-    return value + q, error + moved + rounding
-
-
-def extreme_eigenvalues(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Largest and smallest eigenvalue of 4x4 Hermitian matrices of coordinates ``x``
-    ``(16, n)``, and where both are certified to :data:`EIGENVALUE_TOLERANCE`.
-
-    The characteristic quartic of ``rho - Tr/4``, Ferrari's roots, one Newton step and the
-    bound of :func:`_polish`. The small eigenvalues of a nearly pure state
-    (``r_max >= 3/4 Tr``) are ill-conditioned as roots of that quartic: they are found
-    again by :func:`_deflated_bottom`. The caller takes LAPACK where the certificate fails.
-    """
-    parts = [_first_pass(x[:, k:k + CHUNK_POINTS]) for k in range(0, x.shape[1], CHUNK_POINTS)]
-    top, bottom, top_error, bottom_error, scale = (np.concatenate(items) for items in zip(
-        *parts or [[np.zeros(0)] * 5]))
-    bound, trace = EIGENVALUE_TOLERANCE * scale, x[:4].sum(axis=0)
-    redo = np.flatnonzero((top_error <= bound / 4) & (bottom_error > bound)
-                          & (top >= 0.75 * trace))
-    for k in range(0, redo.size, CHUNK_POINTS):
-        pick = redo[k:k + CHUNK_POINTS]
-        bottom[pick], bottom_error[pick] = _deflated_bottom(x[:, pick], top[pick],
-                                                            top_error[pick], scale[pick])
-    return top, bottom, (top_error <= bound) & (bottom_error <= bound)

@@ -124,40 +124,6 @@ def energy_functional(H0: np.ndarray) -> np.ndarray:
     return np.concatenate([np.real(np.diag(H0)), 2 * H0[i, j].real, 2 * H0[i, j].imag])
 
 
-def characteristic(x: np.ndarray):
-    """``q = Tr/4`` and ``e2, e3, e4`` of ``det(y - B) = y^4 + e2 y^2 - e3 y + e4`` for 4x4
-    ``rho`` of coordinates ``x`` ``(16, n)``, ``B = rho - q``: sums of principal minors (e4
-    by Laplace over rows 0-1, with the 2x2 minors m of rows 0-1 and n of rows 2-3)."""
-    q = x[:4].sum(axis=0) / 4
-    a0, a1, a2, a3 = x[:4] - q
-    r01, r02, r03, r12, r13, r23 = x[4:10]
-    i01, i02, i03, i12, i13, i23 = x[10:16]
-    s = x[4:10] ** 2 + x[10:16] ** 2
-    s01, s02, s03, s12, s13, s23 = s
-    e2 = -0.5 * (a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3) - s.sum(axis=0)
-    e3 = (a0 ** 3 + a1 ** 3 + a2 ** 3 + a3 ** 3) / 3 + s01 * (a0 + a1) + s02 * (a0 + a2) \
-        + s03 * (a0 + a3) + s12 * (a1 + a2) + s13 * (a1 + a3) + s23 * (a2 + a3)
-    for (ra, ia), (rb, ib), (rc, ic) in (((r01, i01), (r12, i12), (r02, i02)),
-                                         ((r01, i01), (r13, i13), (r03, i03)),
-                                         ((r02, i02), (r23, i23), (r03, i03)),
-                                         ((r12, i12), (r23, i23), (r13, i13))):
-        e3 = e3 + 2 * ((ra * rb - ia * ib) * rc + (ra * ib + ia * rb) * ic)  # 2Re(ab c*)
-    m23r = r02 * r13 - i02 * i13 - r03 * r12 + i03 * i12
-    m23i = r02 * i13 + i02 * r13 - r03 * i12 - i03 * r12
-    m02r, m02i = a0 * r12 - (r02 * r01 + i02 * i01), a0 * i12 - (i02 * r01 - r02 * i01)
-    m03r, m03i = a0 * r13 - (r03 * r01 + i03 * i01), a0 * i13 - (i03 * r01 - r03 * i01)
-    m12r, m12i = r01 * r12 - i01 * i12 - r02 * a1, r01 * i12 + i01 * r12 - i02 * a1
-    m13r, m13i = r01 * r13 - i01 * i13 - r03 * a1, r01 * i13 + i01 * r13 - i03 * a1
-    n02r, n02i = r02 * r23 - i02 * i23 - a2 * r03, a2 * i03 - r02 * i23 - i02 * r23
-    n03r, n03i = r02 * a3 - r23 * r03 - i23 * i03, r23 * i03 - i23 * r03 - i02 * a3
-    n12r, n12i = r12 * r23 - i12 * i23 - a2 * r13, a2 * i13 - r12 * i23 - i12 * r23
-    n13r, n13i = r12 * a3 - r23 * r13 - i23 * i13, r23 * i13 - i23 * r13 - i12 * a3
-    e4 = ((a0 * a1 - s01) * (a2 * a3 - s23) - (m02r * n13r - m02i * n13i)
-          + (m03r * n12r - m03i * n12i) + (m12r * n03r - m12i * n03i)
-          - (m13r * n02r - m13i * n02i) + m23r * m23r + m23i * m23i)
-    return q, e2, e3, e4
-
-
 def _column_combiner(d: int) -> scipy.sparse.csr_matrix:
     """``S`` with ``vec(rho) = S x``: ``(L S)[:, Re_kl] = L[:, (kl)] + L[:, (lk)]``,
     ``(L S)[:, Im_kl] = i (L[:, (kl)] - L[:, (lk)])``."""

@@ -10,10 +10,11 @@ states ``rho(t)``:
 * ``energy = Tr(rho H0)``; ``ergotropy = energy - sum_k r_k(down) e_k(up)`` and
   ``capacity = sum_k r_k(down) (e_k(down) - e_k(up))``: both change in time here, the
   dissipators change rho's spectrum (docs/conventions.md);
-* ``power = (zeta(t) - zeta(0))/t``, the ergotropy gained per time (``zeta/t`` from
-  ``|d...d>``), and at ``t = 0`` its limit ``zeta'(0+)``
-  (:func:`qb_symbolic.numeric.open.open_system.passive_rate`). Without dissipation the
-  passive energy is constant and this is the closed batteries' stored energy per time;
+* ``power = (E(t) - E(0))/t``, the stored energy per time (docs/conventions.md, as for every
+  battery), and at ``t = 0`` its limit ``E'(0+) = Tr(drho/dt(0) H0)`` (:func:`start_energy`).
+  It is not the ergotropy gained per time ``(zeta(t) - zeta(0))/t`` here: the dissipators
+  change rho's passive energy (a hot bath raises ``E`` without adding ergotropy); without
+  dissipation the two agree, as for the closed batteries;
 * per cell: ``ergotropy_per_cell``, ``power_per_cell`` (totals over N);
 * two cells: the density path's measures (:mod:`qb_symbolic.numeric.density.mixed_measures`).
 
@@ -36,7 +37,7 @@ from ...core.values import real_array
 from ..density import mixed_measures
 from .lindblad import OpenEvolution
 from .liouvillian_blocks import from_coordinates, to_coordinates
-from .open_system import OpenSystem, ergotropy_and_rate, open_system, state_figures
+from .open_system import OpenSystem, open_system, state_figures
 
 #: What any open battery answers.
 OPEN_QUANTITIES: tuple[str, ...] = ("energy", "ergotropy", "power", "capacity",
@@ -78,16 +79,17 @@ def _measures(quantities: Sequence[str], rho: np.ndarray, H0: np.ndarray) -> dic
     return found
 
 
-def start_rates(ev: OpenEvolution, H0: np.ndarray, read=lambda rho: rho
-                ) -> tuple[float, np.ndarray]:
-    """``zeta(0)`` and ``zeta'(0+)`` at every point of an evolution (one start), of the
-    states as ``read`` (the battery's channels) leaves them."""
+def start_energy(ev: OpenEvolution, H0: np.ndarray, read=lambda rho: rho
+                 ) -> tuple[float, np.ndarray]:
+    """``E(0) = Tr(rho0 H0)`` and ``E'(0+) = Tr(drho/dt(0) H0)`` at every point of an
+    evolution (one start), of the states as ``read`` (the battery's channels) leaves them:
+    the channels are linear Kraus maps, so ``d read(rho)/dt = read(drho/dt)``."""
     family, x0 = ev.family, ev.x0
     moved = np.stack([G @ x0 for G in family.generators])  # (g, d^2)
-    drho = read(from_coordinates(family.coefficients @ moved, ev.d))
-    rho0 = np.ascontiguousarray(np.broadcast_to(read(from_coordinates(x0, ev.d)), drho.shape))
-    _, rate0 = ergotropy_and_rate(rho0, drho, H0)
-    return float(state_figures(rho0[:1], H0)["ergotropy"][0]), rate0
+    drho = read(from_coordinates(family.coefficients @ moved, ev.d))  # (P, d, d)
+    rho0 = read(from_coordinates(x0, ev.d))
+    rate0 = np.einsum("nij,ji->n", drho, H0).real
+    return float(np.einsum("ij,ji->", rho0, H0).real), rate0
 
 
 def _values(ev: OpenEvolution, points: np.ndarray, t: np.ndarray, H0: np.ndarray,
@@ -100,7 +102,7 @@ def _values(ev: OpenEvolution, points: np.ndarray, t: np.ndarray, H0: np.ndarray
     # uniform-grid exponentials of lindblad.py need at least one mode)
     t_step = min(t.size, per) if sum(e.shape[1] for e in ev.eigenvalues) else 2
     p_step = max(1, per // t_step)
-    zeta0, rate0 = start
+    energy0, rate0 = start
     N = system.N
     for a in range(0, points.size, p_step):
         chosen = points[a:a + p_step]
@@ -108,11 +110,11 @@ def _values(ev: OpenEvolution, points: np.ndarray, t: np.ndarray, H0: np.ndarray
             times = t[b:b + t_step]
             rho = system.read(ev.states(times, chosen).reshape(-1, ev.d, ev.d))
             found = _measures(quantities, rho, H0)
-            zeta = found["ergotropy"].reshape(chosen.size, times.size)
-            found["ergotropy_per_cell"] = zeta / N
+            found["ergotropy_per_cell"] = found["ergotropy"] / N
             if rate0 is not None:
+                energy = found["energy"].reshape(chosen.size, times.size)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    power = np.where(times > 0, (zeta - zeta0) / times, rate0[chosen, None])
+                    power = np.where(times > 0, (energy - energy0) / times, rate0[chosen, None])
                 found |= {"power": power, "power_per_cell": power / N}
             for q in quantities:
                 out[q][a:a + chosen.size, b:b + times.size] = np.reshape(
@@ -125,7 +127,7 @@ def _group(system: OpenSystem, arrays: tuple, index: np.ndarray, where: np.ndarr
     """One group of points (one start, one H0): its evolution and values, into ``out``."""
     columns, H0, rho0 = [c[index] for c in arrays[0]], arrays[1][index], arrays[2][index]
     ev = OpenEvolution(system.family(columns), rho0[0])
-    start = (start_rates(ev, H0[0], system.read) if {"power", "power_per_cell"} & set(quantities)
+    start = (start_energy(ev, H0[0], system.read) if {"power", "power_per_cell"} & set(quantities)
              else (0.0, None))
     local = np.full(where.max() + 1, -1)
     local[index] = np.arange(index.size)
@@ -186,4 +188,4 @@ def evaluate_open(battery, quantities: Sequence[str], t: Any, values: dict[str, 
 
 
 __all__ = ["OPEN_QUANTITIES", "TWO_CELL_QUANTITIES", "check_open_quantities", "evaluate_open",
-           "start_rates"]
+           "start_energy"]

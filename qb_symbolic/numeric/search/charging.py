@@ -7,8 +7,10 @@ Both come from the closed form's derivative, never from sampling alone:
    are evaluated on a grid fine enough for the fastest frequency (at least 40
    points per period of ``max |nu_k|``), in chunks of ``CHUNK_POINTS`` (so memory
    is fixed however long the window), keeping every bracket where ``zeta'``
-   (for the power ``P = zeta/t``: ``t zeta' - zeta``) changes sign from + to -
-   and whose samples come within one grid step's change of the best sample;
+   (for the power ``P = (E(t) - E(0))/t``: ``t E' - (E - E(0))``, with ``E`` replaced by
+   ``zeta`` for closed batteries, :class:`~qb_symbolic.numeric.search.charging_base.SearchProblem`)
+   changes sign from + to - and whose samples come within one grid step's change of the
+   best sample;
 2. every such bracket is refined in double precision at once (vectorised
    bisection), and only the maxima that can still win, those within twice the
    float path's error bound of the best, are refined again by mpmath
@@ -124,13 +126,15 @@ class PresetProblem(SearchProblem):
 @dataclass(frozen=True)
 class _Target:
     """What is maximised: value and rate (a function whose + to - sign change marks a
-    maximum), in numpy and in mpmath."""
+    maximum), in numpy and in mpmath, and the value counted at ``t = 0``."""
 
     quantity: str
     values: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
     value_mp: Callable[[mp.mpf], mp.mpf]
     rate_mp: Callable[[mp.mpf], mp.mpf]
     bound: float
+    #: The value at ``t = 0``, evaluated at the working precision.
+    at_zero: Callable[[], Any] = lambda: 0
 
 
 def _scan(problem: SearchProblem, target: _Target, first: float,
@@ -202,35 +206,41 @@ def _maximise(problem: SearchProblem, target: _Target, first: float,
                 refined.append((target.value_mp(root), root, False))
         still_rising = target.rate_mp(problem.T) > TIE_TOLERANCE * problem.scale
         refined.append((end_value, problem.T, bool(still_rising)))
-        # zeta(0) = P(0) = 0: a battery that never charges has its maximum at t = 0.
-        refined.append((mp.mpf(0), mp.mpf(0), False))
+        # t = 0 is a candidate with its own value: the start's ergotropy (the maximum of a
+        # battery that only discharges, 0 from |dd>) or the power's limit P(0) (a start
+        # charging fastest at once, or discharging ever faster).
+        refined.append((mp.mpf(target.at_zero()), mp.mpf(0), False))
         top = max(r[0] for r in refined)
         ties = [r for r in refined if top - r[0] <= TIE_TOLERANCE * problem.scale]
         value, time, at_end = min(ties, key=lambda r: r[1])
-        inv_t = 1 / time if time > 0 else mp.mpf(0)
-        high = problem.scale * (inv_t if target.quantity == "power" else 1)
-        low = -high if target.quantity == "power" and problem.start_mp > 0 else mp.mpf(0)
-        value = min(max(value, low), high)  # off the range only by rounding (< 1e-40)
+        if time > 0:  # off the range only by rounding (< 1e-40); |stored change| <= scale
+            power = target.quantity == "power"
+            high = problem.scale * (1 / time if power else 1)
+            low = -high if power and problem.start_mp > problem.stored_floor else mp.mpf(0)
+            value = min(max(value, low), high)
     return value, time, at_end, count, max(0, len(order) - MAX_REFINED)
 
 
 def _ergotropy_target(problem: SearchProblem) -> _Target:
     return _Target("ergotropy", problem.zeta_np, lambda s: problem.zeta(s)[0],
-                   lambda s: problem.zeta(s)[1], problem.float_bound())
+                   lambda s: problem.zeta(s)[1], problem.float_bound(),
+                   lambda: problem.zeta(mp.mpf(0))[0])
 
 
 def _power_target(problem: SearchProblem, first: float) -> _Target:
+    """``P = (E(t) - E(0))/t`` of :meth:`SearchProblem.stored` (the ergotropy's change for
+    closed batteries, the energy's for open ones); ``P(0)`` the start's rate."""
     def values(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        zeta, rate = problem.zeta_np(t)
-        stored = zeta - problem.start
+        quantity, rate = problem.stored_np(t)
+        stored = quantity - problem.start
         return stored / t, t * rate - stored  # P and t^2 P' (same sign as P')
 
     def slope(s: mp.mpf) -> mp.mpf:
-        z, dz = problem.zeta(s)
-        return s * dz - (z - problem.start_mp)
+        q, dq = problem.stored(s)
+        return s * dq - (q - problem.start_mp)
 
-    return _Target("power", values, lambda s: (problem.zeta(s)[0] - problem.start_mp) / s,
-                   slope, problem.float_bound() / first)
+    return _Target("power", values, lambda s: (problem.stored(s)[0] - problem.start_mp) / s,
+                   slope, problem.float_bound() / first, lambda: problem.start_rate_mp)
 
 
 #: The two-qubit batteries' search problems by kind (:func:`qb_symbolic.model.kinds.battery_kind`),
@@ -305,13 +315,16 @@ def charging_time(model: str = "general", window: Any = None, *, battery: Any = 
 
 def max_power(model: str = "general", window: Any = None, *, battery: Any = None,
               progress: Progress | None = None, **params: Any) -> ChargingResult:
-    """Time and value of the largest power ``P = (zeta(t) - zeta(0))/t`` in ``[0, window]``.
+    """Time and value of the largest power ``P = (E(t) - E(0))/t`` in ``[0, window]``.
 
-    The maximum is a root of ``t zeta'(t) - (zeta(t) - zeta(0))`` (where ``P' = 0``), the
-    window's end, or ``t = 0`` with the limit ``zeta'(0)`` when that is larger (a start
-    charging fastest at once; never for ``|dd>``, where ``zeta'(0) = 0``). The power is the
-    stored energy per time (:func:`qb_symbolic.numeric.closed_form.user_numeric.stored_power`), which
-    is ``zeta/t`` for the paper's start. Parameters as for :func:`charging_time`.
+    The power is the stored energy per time, ``E = Tr(rho H0)`` (docs/conventions.md;
+    :func:`qb_symbolic.numeric.closed_form.user_numeric.stored_power`). For a closed
+    battery it equals the ergotropy gained per time ``(zeta(t) - zeta(0))/t`` (a unitary
+    keeps rho's passive energy), ``zeta/t`` for the paper's start; for an open battery the
+    two differ and the energy is divided. The maximum is a root of ``t E'(t) - (E(t) - E(0))``
+    (where ``P' = 0``), the window's end, or ``t = 0`` with the limit ``E'(0)`` when that is
+    larger (a start charging fastest at once, such as ``|dd>`` in a hot bath; never ``|dd>``
+    under a closed battery, where ``E'(0) = 0``). Parameters as for :func:`charging_time`.
 
     Examples
     --------
@@ -325,8 +338,6 @@ def max_power(model: str = "general", window: Any = None, *, battery: Any = None
     first = float(problem.T) / (problem.grid_size() - 1)
     target = _power_target(problem, first)
     value, time, at_end, count, ties = _maximise(problem, target, first, progress)
-    if problem.start_rate_mp > value:
-        value, time, at_end = problem.start_rate_mp, mp.mpf(0), False
     exact, _ = exact_time(problem, time, lambda zeta: t_symbol * sp.diff(zeta, t_symbol) - zeta)
     return ChargingResult(model, dict(problem.values), time, value, (mp.mpf(0), problem.T),
                           exact, at_end, None, count, ties, problem.scale)

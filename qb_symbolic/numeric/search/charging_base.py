@@ -96,14 +96,26 @@ class SearchProblem(ABC):
     ``digits`` (working precision of the refinement), ``rate`` (the fastest frequency),
     ``phase`` (``rate T``) and ``scale`` (the capacity, mpf), and gives ``zeta_np`` and
     ``zeta``: the ergotropy and its time derivative in numpy and at working precision.
+
+    The power is the stored energy per time, ``(E(t) - E(0))/t`` with ``E = Tr(rho H0)``
+    (docs/conventions.md). The search divides what :meth:`stored_np` and :meth:`stored`
+    give, by default the ergotropy: under a unitary evolution rho keeps its spectrum, hence
+    its passive energy ``sum_k r_k(down) e_k(up)``, so ``zeta(t) - zeta(0) = E(t) - E(0)``
+    exactly (and the closed forms of ``zeta`` serve both searches). A battery that
+    changes rho's spectrum (an open one) overrides them with the energy.
     """
 
-    #: The ergotropy at t = 0 (float, mpf): the power is ``(zeta(t) - start)/t``
-    #: (:func:`qb_symbolic.numeric.closed_form.user_numeric.stored_power`); 0 from |dd>.
+    #: The stored quantity at t = 0 (float, mpf): the power is ``(stored(t) - start)/t``
+    #: (:func:`qb_symbolic.numeric.closed_form.user_numeric.stored_power`); 0 for the
+    #: ergotropy from |dd>.
     start: float = 0.0
     start_mp: Any = 0
-    #: ``zeta'(0)``, the power's limit at t = 0 (0 from |dd>).
+    #: Its rate at t = 0, the power's limit there (0 from |dd> under a unitary; > 0 from |dd>
+    #: in a bath at T > 0).
     start_rate_mp: Any = 0
+    #: The least value the stored quantity can take (0 for the ergotropy, H0's lowest level
+    #: for the energy): from a start there the power is >= 0.
+    stored_floor: Any = 0
 
     def grid_size(self) -> int:
         """Points of the search grid; a ValueError beyond ``MAX_GRID_POINTS``."""
@@ -128,6 +140,15 @@ class SearchProblem(ABC):
     @abstractmethod
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
         """The ergotropy and its time derivative at ``t``, at the working precision."""
+
+    def stored_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What the power divides by time, and its time derivative, at the times ``t``
+        (float path): the ergotropy (the class docstring says why)."""
+        return self.zeta_np(t)
+
+    def stored(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+        """:meth:`stored_np` at ``t``, at the working precision."""
+        return self.zeta(t)
 
 
 def point_values(battery, given: dict[str, Any]) -> dict[str, float]:
@@ -156,14 +177,14 @@ def window_end(values: dict[str, float], window: Any) -> mp.mpf:
 
 
 class BatteryProblem(SearchProblem):
-    """The problem of a user battery (pure or mixed start) at one parameter point.
+    """The problem of a user battery (pure or mixed start, or open) at one parameter point.
 
-    One construction for both (the steps they share): the point and window, the
+    One construction for all (the steps they share): the point and window, the
     evaluators (:attr:`evaluators`, per backend), the float data (:meth:`_float_setup`,
     which returns the spread of the roots, the fastest frequency, and their largest
     magnitude), the working precision (12 guard digits plus one per decade of the largest
     phase), the precise data (:meth:`_precise_setup`, which sets ``scale``) and the start's
-    ergotropy and rate, for the power.
+    stored quantity and its rate (:meth:`~SearchProblem.stored` at t = 0), for the power.
     """
 
     #: ``evaluators(battery, backend)``: the generated functions of the battery.
@@ -180,7 +201,7 @@ class BatteryProblem(SearchProblem):
         self.digits = WORKING_DIGITS + guard
         self._precise_setup()
         with mp.workdps(self.digits):
-            self.start_mp, self.start_rate_mp = self.zeta(mp.mpf(0))
+            self.start_mp, self.start_rate_mp = self.stored(mp.mpf(0))
         self.start = float(self.start_mp)
 
     @abstractmethod

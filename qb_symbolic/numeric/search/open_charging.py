@@ -4,11 +4,18 @@
 maximise for a battery with dissipators (registered in
 :data:`qb_symbolic.numeric.search.charging.PROBLEMS` under the kind ``"open"``):
 
-* the ergotropy ``zeta(t) = Tr(rho H0) - sum_k r_k(down) e_k(up)``; here rho's spectrum
-  ``r`` moves, so its rate is ``Tr(drho H0) - sum_k e_k(up) dr_k/dt`` with
-  ``dr_k/dt = <v_k| drho |v_k>`` (:func:`qb_symbolic.numeric.open.open_system.passive_rate`;
+* for the charging time, the ergotropy ``zeta(t) = Tr(rho H0) - sum_k r_k(down) e_k(up)``;
+  here rho's spectrum ``r`` moves, so its rate is ``Tr(drho H0) - sum_k e_k(up) dr_k/dt``
+  with ``dr_k/dt = <v_k| drho |v_k>`` (:func:`qb_symbolic.numeric.open.open_system.passive_rate`;
   inside a cluster of equal eigenvalues, such as a pure start's zeros, the projected
   ``drho``'s eigenvalues);
+* for the power, the stored energy per time ``(E(t) - E(0))/t`` with ``E = Tr(rho H0)``
+  and ``E' = Tr(drho H0)`` (:meth:`OpenProblem.stored`; docs/conventions.md, for every
+  battery, and ``qb.evaluate``'s), at ``t = 0`` its limit ``E'(0)``. It is not the
+  ergotropy gained per time, as it is for closed batteries: the dissipators move rho's
+  passive energy (a hot bath raises ``E`` from ``|dd>`` at once without adding
+  ergotropy). From H0's ground state the power is >= 0
+  (:attr:`~qb_symbolic.numeric.search.charging_base.SearchProblem.stored_floor`);
 * on the scan grid: the batched spectral evolution of
   :mod:`qb_symbolic.numeric.open.lindblad`, ``drho = R x(t)``; its error bound is
   :data:`OPEN_FLOAT_BOUND` of the capacity (the spectral path's ``cond(V) eps``);
@@ -17,10 +24,9 @@ maximise for a battery with dissipators (registered in
   ``eighe`` for rho's spectrum, at the search's working precision, so the time and the
   value are correct to 30 digits as for closed batteries.
 
-The power is the ergotropy gained per time ``(zeta(t) - zeta(0))/t`` (the search's, and
-``qb.evaluate``'s for open batteries). The grid resolves the fastest oscillation
-``max |Im lambda|`` of the Liouvillian's spectrum. Cells: :data:`MAX_SEARCH_SITES` at most
-(the fixed-point propagation multiplies ``4^N x 4^N`` integer matrices).
+The grid resolves the fastest oscillation ``max |Im lambda|`` of the Liouvillian's
+spectrum. Cells: :data:`MAX_SEARCH_SITES` at most (the fixed-point propagation multiplies
+``4^N x 4^N`` integer matrices).
 """
 
 from __future__ import annotations
@@ -62,7 +68,8 @@ def _cluster_rates(r: list, V: mp.matrix, drho: mp.matrix, gap: mp.mpf) -> list:
 
 
 class OpenProblem(BatteryProblem):
-    """The ergotropy of an open battery at one parameter point (module docstring)."""
+    """The ergotropy and the energy of an open battery at one parameter point (module
+    docstring)."""
 
     evaluators = staticmethod(lambda battery, backend: battery)
 
@@ -92,6 +99,7 @@ class OpenProblem(BatteryProblem):
             self.mp_h0 = h0
             self.levels = sorted(mp.re(x) for x in mp.eighe(h0, eigvals_only=True))
             self.scale = self.levels[-1] - self.levels[0]
+            self.stored_floor = self.levels[0]
             self.gap = mp.mpf(10) ** (-(self.digits // 2))
         if not self.scale > 0:
             raise ValueError("H0 has a single level: the capacity is 0, there is no charging time")
@@ -99,22 +107,43 @@ class OpenProblem(BatteryProblem):
     def float_bound(self) -> float:
         return (OPEN_FLOAT_BOUND + 1e-14 * self.phase) * float(self.scale)
 
-    def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        flat = np.ravel(t)
-        if flat.size == 0:  # no bracket to bisect (the lindblad path needs a time)
-            return np.zeros(np.shape(t)), np.zeros(np.shape(t))
-        x = self.evolution.coordinates(flat)[0]  # (n, d^2)
+    def _states(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``rho`` and ``drho/dt`` ``(n, d, d)`` at the times ``t`` (float path; channels
+        applied: they are linear, so they map the rate too)."""
+        x = self.evolution.coordinates(np.ravel(t))[0]  # (n, d^2)
         d = self.evolution.d
         rho = self.system.read(from_coordinates(x, d))
-        drho = self.system.read(from_coordinates((self.generator @ x.T).T, d))
-        zeta, rate = ergotropy_and_rate(rho, drho, self.h0)
+        return rho, self.system.read(from_coordinates((self.generator @ x.T).T, d))
+
+    def _energies(self, rho: mp.matrix, drho: mp.matrix) -> tuple[mp.mpf, mp.mpf]:
+        """``Tr(rho H0)`` and ``Tr(drho H0)`` at the working precision."""
+        d = rho.rows
+        return tuple(mp.re(sum(m[i, j] * self.mp_h0[j, i] for i in range(d) for j in range(d)))
+                     for m in (rho, drho))
+
+    def zeta_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if np.size(t) == 0:  # no bracket to bisect (the lindblad path needs a time)
+            return np.zeros(np.shape(t)), np.zeros(np.shape(t))
+        zeta, rate = ergotropy_and_rate(*self._states(t), self.h0)
         return zeta.reshape(np.shape(t)), rate.reshape(np.shape(t))
+
+    def stored_np(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The energy ``Tr(rho H0)`` and its rate ``Tr(drho H0)``: the power's stored
+        quantity (module docstring)."""
+        if np.size(t) == 0:
+            return np.zeros(np.shape(t)), np.zeros(np.shape(t))
+        rho, drho = self._states(t)
+        found = (np.einsum("nij,ji->n", m, self.h0).real.reshape(np.shape(t)) for m in (rho, drho))
+        return tuple(found)
+
+    def stored(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+        """:meth:`stored_np` at the working precision."""
+        return self._energies(*self.precise.matrices(t))
 
     def zeta(self, t: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
         rho, drho = self.precise.matrices(t)
         d = rho.rows
-        energy = mp.re(sum(rho[i, j] * self.mp_h0[j, i] for i in range(d) for j in range(d)))
-        moved = mp.re(sum(drho[i, j] * self.mp_h0[j, i] for i in range(d) for j in range(d)))
+        energy, moved = self._energies(rho, drho)
         r, V = mp.eighe(rho)
         order = sorted(range(d), key=lambda k: -r[k])
         r = [mp.re(r[k]) for k in order]
