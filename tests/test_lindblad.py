@@ -334,6 +334,27 @@ def test_exceptional_point_takes_expm():
     assert EIGENVECTOR_CONDITION_LIMIT == 1e5
 
 
+def test_blocks_beyond_the_eig_limit_take_expm_multiply(monkeypatch):
+    """With the eigendecomposition's limit below every block (as for N >= 5 cells, where the
+    blocks have 1024 coordinates) there are no modes at all: every point propagates its
+    blocks by expm_multiply, on a uniform grid too (it used to fail there)."""
+    import qb_symbolic.numeric.open.lindblad as lindblad_module
+
+    monkeypatch.setattr(lindblad_module, "EIG_BLOCK_LIMIT", 4)
+    H = np.array(qb.Battery("xyz", Omega=1, J=1, gamma="1/2", Delta="5/2", D=1).hamiltonian
+                 .tolist(), dtype=complex)
+    A = lindblad_operators(dephasing(1), 2)
+    g = np.array([0.2, 0.7])
+    ev = open_evolution(H, A, DD, np.stack([g, g], axis=1))
+    assert ev.exceptional.all() and all(lam.shape[1] == 0 for lam in ev.eigenvalues)
+    t = np.linspace(0, 3, 7)
+    for p in range(2):
+        states = expm_states(H, [np.sqrt(g[p]) * a for a in A], DD, t)
+        assert np.max(np.abs(ev.energy(t, H0)[p] - energy(states, H0))) <= ROUNDING
+        assert np.max(np.abs(ev.ergotropy(t, H0)[p] - ergotropy_reference(states, H0))) \
+            <= ROUNDING
+
+
 def test_grid_matches_pointwise():
     H = np.array(qb.Battery("xyz", Omega=1, J=1, gamma="1/2", Delta="5/2", D=1).hamiltonian
                  .tolist(), dtype=complex)

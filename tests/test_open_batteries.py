@@ -406,9 +406,21 @@ def test_open_battery_data() -> None:
     assert fixed.names == ("Omega", "J", "D", "omega0") and fixed.dissipators[0].rate == sp.Rational(1, 5)
     for call in (qb.eigensystem, qb.evolved_state, qb.figures_of_merit,
                  lambda b: qb.export("ergotropy", "c", battery=b),
-                 lambda b: qb.derivative("energy", "t", 0.5, battery=b, T=0.5, kappa=0.1)):
+                 lambda b: qb.derivative("energy", "t", 0.5, battery=b, T=0.5, kappa=0.1),
+                 qb.block_decomposition):
         with pytest.raises(qb.NoClosedForm, match="; use "):
             call(bat)
+
+
+def test_network_peak_refuses_dissipators() -> None:
+    """The first peak and D* come from a closed battery's spectrum: a noisy network says so
+    instead of answering for its H alone."""
+    from qb_symbolic.numeric.search.network_peak import dstar, first_peak
+
+    noisy = qb.open_battery(qb.network("K4", model="xxz"), qb.dephasing(0.1))
+    for call in (first_peak, dstar):
+        with pytest.raises(ValueError, match="has dissipators: use qb.evaluate"):
+            call(noisy)
 
 
 @pytest.mark.parametrize("call, message", [

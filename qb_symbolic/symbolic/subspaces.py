@@ -27,6 +27,7 @@ from functools import lru_cache
 import sympy as sp
 
 from ..core.algebra import is_zero
+from ..core.errors import NoClosedForm
 from ..core.pauli import ket
 from ..core.symbols import HAMILTONIAN_PARAMETERS, SYMBOLS
 from ..model.battery import Battery
@@ -253,6 +254,11 @@ def block_decomposition(battery: Battery) -> BlockDecomposition:
     >>> [b.labels for b in block_decomposition(Battery("ising")).blocks]
     [('Phi-',), ('Phi+', 'Psi+', 'Psi-')]
     """
+    if battery.dissipators:
+        raise NoClosedForm("the block decomposition of a battery with dissipators (its "
+                           "evolution's blocks are the Liouvillian's, not H's)",
+                           "qb_symbolic.numeric.open.lindblad.open_evolution(...).parts, or "
+                           "qb_symbolic.symbolic.lindblad_blocks.lindblad_blocks")
     basis = symmetry_adapted_basis()
     U = basis.unitary
     H_sym = (U.H * battery.hamiltonian * U).applyfunc(sp.expand)

@@ -114,7 +114,7 @@ def mode_table(lam: np.ndarray, t: np.ndarray, scratch: Scratch | None = None,
                        out=scratch("product", (P, M, coarse.shape[2], m), complex))
     table = scratch("table", (P, 2 * M - real) + full.shape[2:])
     table[:, :M], table[:, M:] = full.real, full.imag[:, real:]
-    return table.reshape(P, 2 * M - real, -1)[:, :, :n]
+    return table.reshape(P, 2 * M - real, full.shape[2] * m)[:, :, :n]  # M = 0: no modes
 
 
 def _half_modes(lam: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -98,9 +98,7 @@ def _values(ev: OpenEvolution, points: np.ndarray, t: np.ndarray, H0: np.ndarray
     """The quantities at ``points`` x ``t``: ``{q: (len(points), len(t))}``."""
     out = {q: np.empty((points.size, t.size)) for q in quantities}
     per = max(1, STATE_ENTRIES // (ev.d * ev.d))
-    # every block beyond the eigendecomposition's size: expm_multiply, two times a call (the
-    # uniform-grid exponentials of lindblad.py need at least one mode)
-    t_step = min(t.size, per) if sum(e.shape[1] for e in ev.eigenvalues) else 2
+    t_step = min(t.size, per)
     p_step = max(1, per // t_step)
     energy0, rate0 = start
     N = system.N

@@ -89,6 +89,10 @@ def _check_battery(battery: Any) -> Battery:
             or battery.initial is None):
         raise ValueError("the first peak needs a chain or network battery (qb.chain, "
                          "qb_symbolic.network) started in a basis state")
+    if battery.dissipators:
+        raise ValueError("the first peak is found from a closed battery's spectrum; this one "
+                         "has dissipators: use qb.evaluate('ergotropy', t, battery=...) on a "
+                         "time grid (qb.charging_time(battery=...) searches up to 3 cells)")
     return battery
 
 
