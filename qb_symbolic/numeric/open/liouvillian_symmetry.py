@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...symbolic.chain_sectors import permutation
 from .liouvillian_blocks import LiouvillianFamily, from_coordinates, to_coordinates
 
 #: Singular values of the coefficient matrix below this fraction of the largest are not
@@ -49,23 +50,23 @@ START_TOLERANCE = 1e-14
 
 def cell_unitaries(d: int) -> list[tuple[str, np.ndarray]]:
     """The candidate symmetries (module docstring) of ``d = 2^N`` levels, named; none for
-    other ``d``. Basis: kron order, cell 0 the most significant bit, ``|u> = 0``."""
+    other ``d``. Basis states as the chains' sectors number them
+    (:func:`qb_symbolic.symbolic.chain_sectors.permutation`: kron order, ``|u> = 0``)."""
     N = d.bit_length() - 1
     if d < 2 or 1 << N != d:
         return []
     index = np.arange(d)
-    bits = (index[:, None] >> np.arange(N - 1, -1, -1)) & 1
-    reflected = bits[:, ::-1] @ (1 << np.arange(N - 1, -1, -1))
-    flips = {"": (index, np.ones(d)), "X": (index ^ (d - 1), np.ones(d)),
-             "Z": (index, (-1.0) ** bits.sum(axis=1))}
-    flips["XZ"] = (flips["X"][0], flips["Z"][1])
+    downs = ((index[:, None] >> np.arange(N)) & 1).sum(axis=1)
     out = []
-    for name, (image, sign) in flips.items():
-        for relabel, prefix in ((index, ""), (reflected, "R")):
-            if (prefix or name) and not (prefix and N == 1):
+    for name, flip, sign in (("", False, None), ("X", True, None), ("Z", False, downs),
+                             ("XZ", True, downs)):
+        for reflect in (False, True):
+            if (reflect or name) and not (reflect and N == 1):
                 U = np.zeros((d, d))
-                U[relabel[image], index] = sign  # |b> -> sign(b) |relabel(image(b))>
-                out.append((prefix + name, U))
+                # |b> -> (-1)^(downs in b) |image(b)> for Z; Y^N = i^N X^N Z^N (a phase)
+                U[permutation(N, reflect, flip, 0), index] = 1.0 if sign is None else \
+                    (-1.0) ** sign
+                out.append((("R" if reflect else "") + name, U))
     return out
 
 
