@@ -223,7 +223,6 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
     import qb_symbolic as qb
     from qb_symbolic.numeric.sectors.chain_basis import populated_sectors, sector_matrix
     from qb_symbolic.numeric.sectors.chain_numeric import chain_system, uses_krylov
-    from qb_symbolic.symbolic.chain_sectors import operator_terms
 
     rng = np.random.default_rng(7)
     print("\nReachable space of |d...d>: symmetry sectors (and Krylov dimension at a random point)")
@@ -242,7 +241,7 @@ def dimensions(largest: int = 14, krylov_up_to: int = 9) -> None:
                 if N <= krylov_up_to:
                     point = {s.name: rng.uniform(0.3, 1.7) for s in battery.parameters}
                     terms = [(k, complex(c.subs({s: point[s.name] for s in c.free_symbols})))
-                             for k, c in operator_terms(battery).items()]
+                             for k, c in battery.pauli_terms().items()]
                     krylov = sum(krylov_dimension(sector_matrix(terms, s, s, N), c)
                                  for s, c in zip(system.sectors.sectors, system.sectors.components))
                     text += f" ({krylov})"
