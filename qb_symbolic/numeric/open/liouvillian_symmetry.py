@@ -28,6 +28,8 @@ sign under the swap and under ``X^2``, and ``sz_1 -> -sz_2``): its 16 coordinate
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ...symbolic.chain_sectors import permutation
@@ -83,16 +85,26 @@ def _row_space(coefficients: np.ndarray) -> np.ndarray:
     return vh[s > RANK_TOLERANCE * max(s.max(initial=0.0), np.finfo(float).tiny)]
 
 
-def _is_symmetry(S: np.ndarray, family: LiouvillianFamily, index: np.ndarray,
+@lru_cache(maxsize=8)
+def _coordinate_actions(d: int) -> tuple[np.ndarray, ...]:
+    """:func:`coordinate_action` of every candidate of ``d`` levels (read-only, reused by
+    every evolution of that size)."""
+    actions = tuple(coordinate_action(U) for _, U in cell_unitaries(d))
+    for S in actions:
+        S.flags.writeable = False
+    return actions
+
+
+def _is_symmetry(S: np.ndarray, index: np.ndarray, blocks: np.ndarray,
                  directions: np.ndarray) -> bool:
-    """Whether ``S`` keeps the block ``index`` and commutes with ``R_p`` at every point."""
+    """Whether ``S`` keeps the block ``index`` and commutes with ``R_p`` at every point
+    (``blocks``: the generators restricted to the block, ``(g, n, n)``)."""
     outside = np.setdiff1d(np.arange(S.shape[0]), index)
     if np.any(S[np.ix_(outside, index)]) or np.any(S[np.ix_(index, outside)]):
         return False
     Sb = S[np.ix_(index, index)]
-    blocks = [G[index][:, index].toarray() for G in family.generators]
-    moved = np.array([Sb @ G @ Sb - G for G in blocks])  # exact: S only moves and negates
-    size = max((np.abs(G).max(initial=0.0) for G in blocks), default=0.0)
+    moved = Sb @ blocks @ Sb - blocks  # exact: S only moves and negates
+    size = np.abs(blocks).max(initial=0.0)
     return all(np.abs(np.tensordot(v, moved, axes=1)).max(initial=0.0)
                <= COMMUTATOR_TOLERANCE * size for v in directions)
 
@@ -103,11 +115,11 @@ def symmetric_parts(family: LiouvillianFamily, index: np.ndarray, x0: np.ndarray
     ``index`` that the symmetries split and the start ``x0`` (full coordinates) reaches;
     ``[None]`` when nothing splits it."""
     directions = _row_space(family.coefficients)
+    blocks = np.array([G[index][:, index].toarray() for G in family.generators])
     kept: list[np.ndarray] = []
     parts = [np.eye(index.size)]
-    for _, U in cell_unitaries(family.d):
-        S = coordinate_action(U)
-        if not _is_symmetry(S, family, index, directions):
+    for S in _coordinate_actions(family.d):
+        if not _is_symmetry(S, index, blocks, directions):
             continue
         Sb = S[np.ix_(index, index)]
         if any(np.any(Sb @ K - K @ Sb) for K in kept):
@@ -133,5 +145,5 @@ def _signs(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return vectors, values > 0
 
 
-__all__ = ["COMMUTATOR_TOLERANCE", "RANK_TOLERANCE", "SIGN_TOLERANCE", "START_TOLERANCE", "cell_unitaries", "coordinate_action",
-           "symmetric_parts"]
+__all__ = ["COMMUTATOR_TOLERANCE", "RANK_TOLERANCE", "SIGN_TOLERANCE", "START_TOLERANCE",
+           "cell_unitaries", "coordinate_action", "symmetric_parts"]
