@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.linalg
+from test_lindblad import reference_liouvillian as liouvillian
 
 from qb_symbolic.numeric.open.lindblad import open_evolution
 from qb_symbolic.numeric.open.liouvillian_blocks import (
@@ -51,16 +52,6 @@ def paper_battery(D: float = 1.0) -> np.ndarray:
 
 def dephasing(rate1: float, rate2: float) -> list[np.ndarray]:
     return [np.sqrt(rate1 / 2) * kron(SZ, ONE), np.sqrt(rate2 / 2) * kron(ONE, SZ)]
-
-
-def liouvillian(H, jumps):
-    """Row-major vec, from the master equation's formula (as in test_lindblad.py)."""
-    one = np.eye(H.shape[0])
-    L = -1j * (np.kron(H, one) - np.kron(one, H.T))
-    for a in jumps:
-        m = a.conj().T @ a
-        L = L + np.kron(a, a.conj()) - 0.5 * np.kron(m, one) - 0.5 * np.kron(one, m.T)
-    return L
 
 
 def same_up_to_phase(A, B) -> bool:

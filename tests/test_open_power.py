@@ -145,17 +145,22 @@ def test_a_discharging_battery_has_a_negative_largest_power() -> None:
     assert abs(power0 + 4 * 0.4) < TOLERANCE
 
 
+def _discharging_closed():
+    """Each cell in 4/5 |u> - 3i/5 |d> under Omega (XI + IX), Omega = 1: the battery, and the
+    test's own Liouvillian, start and H0."""
+    a, b = sp.Rational(4, 5), sp.Rational(3, 5)
+    bat = qb.Battery.from_string("Omega*(XI + IX)",
+                                 initial=[a * a, -sp.I * a * b, -sp.I * a * b, -b * b])
+    v = np.kron([0.8, -0.6j], [0.8, -0.6j])
+    L, H0 = liouvillian(op("XI") + op("IX"), []), op("ZI") + op("IZ")
+    return bat, L, np.outer(v, v.conj()), H0
+
+
 def test_a_closed_battery_discharging_in_the_window() -> None:
     """The same rule closed: each cell in 4/5 |u> - 3i/5 |d> under Omega X (Omega = 1) loses
     energy at once (P(0) = Tr(-i[H, rho0] H0) < 0) and through the window [0, 1/2], so the
     largest power is the least negative one, at the window's end (it was reported as 0)."""
-    a, b = sp.Rational(4, 5), sp.Rational(3, 5)
-    bat = qb.Battery.from_string("Omega*(XI + IX)",
-                                 initial=[a * a, -sp.I * a * b, -sp.I * a * b, -b * b])
-    cell = np.array([0.8, -0.6j])
-    v = np.kron(cell, cell)
-    L, H0 = liouvillian(op("XI") + op("IX"), []), op("ZI") + op("IZ")
-    rho0 = np.outer(v, v.conj())
+    bat, L, rho0, H0 = _discharging_closed()
     scan = reference(L, rho0, H0, "power", np.linspace(0, 0.5, 501))
     assert scan[0] < 0 and scan.max() < 0
     found = qb.max_power(battery=bat, window=0.5, Omega=1)
@@ -168,13 +173,8 @@ def test_charging_time_of_a_battery_that_only_discharges_is_the_start() -> None:
     <sz> = 16/25 - 9/25 = 7/25, so E(0) = 14/25 and zeta(0) = E(0) - (-2) = 64/25 (a pure
     state's passive energy is H0's ground level). The scan of the test's own evolution
     falls from there (it was reported at the window's end, 0.687)."""
-    a, b = sp.Rational(4, 5), sp.Rational(3, 5)
-    bat = qb.Battery.from_string("Omega*(XI + IX)",
-                                 initial=[a * a, -sp.I * a * b, -sp.I * a * b, -b * b])
-    cell = np.array([0.8, -0.6j])
-    v = np.kron(cell, cell)
-    L, H0 = liouvillian(op("XI") + op("IX"), []), op("ZI") + op("IZ")
-    scan = reference(L, np.outer(v, v.conj()), H0, "ergotropy", np.linspace(0, 0.5, 501))
+    bat, L, rho0, H0 = _discharging_closed()
+    scan = reference(L, rho0, H0, "ergotropy", np.linspace(0, 0.5, 501))
     assert abs(scan[0] - 64 / 25) < TOLERANCE and np.all(scan[1:] < scan[0])
     found = qb.charging_time(battery=bat, window=0.5, Omega=1)
     assert found.t == 0 and not found.at_window_end
