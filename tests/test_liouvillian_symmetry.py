@@ -21,6 +21,7 @@ from qb_symbolic.numeric.open.liouvillian_blocks import (
 from qb_symbolic.numeric.open.liouvillian_symmetry import (
     cell_unitaries,
     coordinate_action,
+    monomial_action,
     symmetric_parts,
 )
 
@@ -137,3 +138,48 @@ def test_split_evolution_against_expm():
         for k, s in enumerate(t):
             reference = (scipy.linalg.expm(L * s) @ DD.reshape(-1)).reshape(4, 4)
             assert np.max(np.abs(found[p, k] - reference)) < EXPM_TOLERANCE
+
+
+def test_monomial_action_is_the_conjugation_matrix():
+    """The O(d^2) sparse builder against the dense definition, every candidate, 1-3 cells."""
+    for d in (2, 4, 8):
+        for name, U in cell_unitaries(d):
+            assert np.array_equal(monomial_action(U).toarray(), coordinate_action(U)), (d, name)
+
+
+def test_five_cells_split_beyond_the_eig_limit():
+    """N = 5, XXZ ring-free chain with a transverse field and equal dephasing on every cell:
+    the reflection and X^5 split the 1024-coordinate block into parts within
+    EIG_BLOCK_LIMIT, so eig replaces expm_multiply. Reference: scipy's expm_multiply of the
+    test's own sparse 1024 x 1024 Liouvillian."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    N, rate = 5, 0.3
+
+    def site(op, k):
+        return scipy.sparse.kron(scipy.sparse.kron(scipy.sparse.identity(2 ** k), op),
+                                 scipy.sparse.identity(2 ** (N - k - 1)))
+
+    H = sum(site(SX, k) for k in range(N)) + sum(
+        site(SX, k) @ site(SX, k + 1) + site(SY, k) @ site(SY, k + 1)
+        + 2 * site(SZ, k) @ site(SZ, k + 1) for k in range(N - 1))
+    jumps = [np.sqrt(rate / 2) * site(SZ, k) for k in range(N)]
+    one = scipy.sparse.identity(2 ** N)
+    L = -1j * (scipy.sparse.kron(H, one) - scipy.sparse.kron(one, H.T))
+    for a in jumps:
+        m = a.conj().T @ a
+        L = L + scipy.sparse.kron(a, a.conj()) - 0.5 * scipy.sparse.kron(m, one) \
+            - 0.5 * scipy.sparse.kron(one, m.T)
+    start = np.zeros((2 ** N, 2 ** N))
+    start[-1, -1] = 1.0  # |ddddd>
+    H0 = sum(site(SZ, k) for k in range(N)).toarray()
+    ev = open_evolution(H.toarray(), [a.toarray() for a in jumps], start)
+    assert ev.blocks[0].size == 1024 and len(ev.parts) >= 2
+    assert all(Q is not None and Q.shape[1] <= 512 for _, Q in ev.parts)
+    t = np.array([0.5, 1.3])
+    found = ev.energy(t, H0)[0]
+    for k, s in enumerate(t):
+        rho = scipy.sparse.linalg.expm_multiply(L.tocsc() * s, start.reshape(-1).astype(complex))
+        reference = np.trace(rho.reshape(2 ** N, 2 ** N) @ H0).real
+        assert abs(found[k] - reference) < EXPM_TOLERANCE

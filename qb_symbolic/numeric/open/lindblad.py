@@ -45,8 +45,12 @@ from .state_spectra import extreme_eigenvalues
 #: (eps = 2.2e-16): 1e5 keeps it below ~2e-11, well inside the 1e-9 the tests ask; nearer
 #: an exceptional point (cond -> infinity there) expm takes over.
 EIGENVECTOR_CONDITION_LIMIT = 1e5
-#: Blocks with more coordinates than this skip eig (O(n^3) per point) for expm_multiply.
+#: Blocks with more coordinates than this skip eig (O(n^3) per point) for expm_multiply,
+#: unless a symmetry splits them into parts within it.
 EIG_BLOCK_LIMIT = 512
+#: Largest ``P n^2`` of the mode matrices of a split block beyond EIG_BLOCK_LIMIT (16 bytes
+#: each: 256 MB; N = 5 cells, n = 1024: up to 16 points), beyond it expm_multiply per point.
+MODE_ENTRIES = 1 << 24
 #: (time, point) pairs whose coordinates are made at once (16 x 65536 doubles: 8 MB).
 GROUP_POINTS = 65536
 #: A time grid counts as uniform when every t is within this many ulps of ``t0 + k h``.
@@ -130,6 +134,22 @@ def _half_modes(lam: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.where(weight > 0, lam, 0.0), W
 
 
+def _inverses(V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``V^-1`` of a stack and where ``V`` is exactly singular (LAPACK refuses the whole
+    stack then: eigenvectors that coincide, as a defective block's do, are then inverted
+    point by point and the singular points marked for expm)."""
+    try:
+        return np.linalg.inv(V), np.zeros(V.shape[0], bool)
+    except np.linalg.LinAlgError:
+        out, singular = np.empty_like(V), np.zeros(V.shape[0], bool)
+        for p, matrix in enumerate(V):
+            try:
+                out[p] = np.linalg.inv(matrix)
+            except np.linalg.LinAlgError:
+                out[p], singular[p] = np.eye(V.shape[1]), True
+        return out, singular
+
+
 class OpenEvolution:
     """``rho(t) = exp(L t) rho0`` at every point of a family (see :func:`open_evolution`):
     ``blocks`` (coordinate indices ``rho0`` reaches), ``parts`` (each block's index and
@@ -141,9 +161,7 @@ class OpenEvolution:
         self.family, self.d = family, family.d
         self.x0 = to_coordinates(check_state(rho0, family.d))
         self.blocks = tuple(invariant_blocks(family.pattern(), self.x0 != 0))
-        self.parts = tuple((index, Q) for index in self.blocks
-                           for Q in (symmetric_parts(family, index, self.x0)
-                                     if index.size <= EIG_BLOCK_LIMIT else [None]))
+        self.parts = tuple((index, Q) for index in self.blocks for Q in self._split(index))
         P, D = family.points, self.d * self.d
         self.exceptional, self.eigenvalues, self._slow = np.zeros(P, bool), [], []
         modes = [(np.zeros((P, 0), complex), np.zeros((P, D, 0), complex))]
@@ -162,6 +180,17 @@ class OpenEvolution:
         order = np.argsort(~real, kind="stable")
         self._lam, W, self._real = lam[:, order], W[:, :, order], int(real.sum())
         self._W = np.concatenate([W.real, -W.imag[:, :, self._real:]], axis=2)
+
+    def _split(self, index: np.ndarray) -> list[np.ndarray | None]:
+        """The block's symmetric parts; a block beyond :data:`EIG_BLOCK_LIMIT` is split only
+        when every part falls within it and its modes fit :data:`MODE_ENTRIES`."""
+        if index.size <= EIG_BLOCK_LIMIT:
+            return symmetric_parts(self.family, index, self.x0)
+        if self.family.points * index.size ** 2 > MODE_ENTRIES:
+            return [None]
+        parts = symmetric_parts(self.family, index, self.x0)
+        return parts if all(Q is not None and Q.shape[1] <= EIG_BLOCK_LIMIT for Q in parts) \
+            else [None]
 
     def _generator(self, index: np.ndarray, Q: np.ndarray | None, points: Any = None
                    ) -> tuple[np.ndarray, np.ndarray]:
@@ -183,10 +212,10 @@ class OpenEvolution:
         lam, V = np.linalg.eig(R)
         finite = np.all(np.isfinite(lam), axis=1) & np.all(np.isfinite(V), axis=(1, 2))
         V[~finite] = np.eye(n)
+        Vinv, singular = _inverses(V)
         with np.errstate(all="ignore"):
-            Vinv = np.linalg.inv(V)
             cond = np.linalg.norm(V, axis=(1, 2)) * np.linalg.norm(Vinv, axis=(1, 2))
-        bad = ~finite | ~(cond <= EIGENVECTOR_CONDITION_LIMIT)
+        bad = ~finite | singular | ~(cond <= EIGENVECTOR_CONDITION_LIMIT)
         W = V * (Vinv @ start)[:, None, :]
         W[bad] = 0.0
         return np.where(bad[:, None], 0.0, lam), W if Q is None else Q @ W, bad

@@ -31,6 +31,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import scipy.sparse
 
 from ...symbolic.chain_sectors import permutation
 from .liouvillian_blocks import LiouvillianFamily, from_coordinates, to_coordinates
@@ -85,28 +86,71 @@ def _row_space(coefficients: np.ndarray) -> np.ndarray:
     return vh[s > RANK_TOLERANCE * max(s.max(initial=0.0), np.finfo(float).tiny)]
 
 
+def monomial_action(U: np.ndarray) -> scipy.sparse.csr_matrix:
+    """:func:`coordinate_action` of a real monomial ``U`` (``U e_b = u_b e_pi(b)``, ``u_b =
+    +-1``), sparse and built in ``O(d^2)``: ``U E_ij U^T = u_i u_j E_pi(i) pi(j)``, so a
+    diagonal coordinate moves to ``pi(i)``, and ``Re rho_ij``, ``Im rho_ij`` move to the pair
+    ``pi(i), pi(j)`` times ``u_i u_j``, ``Im`` negated where the pair's order reverses."""
+    d = U.shape[0]
+    image, phase = np.argmax(np.abs(U), axis=0), U[np.argmax(np.abs(U), axis=0), np.arange(d)]
+    i, j = np.triu_indices(d, 1)
+    m = i.size
+    slot = np.zeros((d, d), int)
+    slot[i, j] = slot[j, i] = np.arange(m)
+    pi, pj, sign = image[i], image[j], phase[i] * phase[j]
+    swapped = np.where(pi > pj, -1.0, 1.0)
+    rows = np.concatenate([image, d + slot[pi, pj], d + m + slot[pi, pj]])
+    columns = np.concatenate([np.arange(d), d + np.arange(m), d + m + np.arange(m)])
+    values = np.concatenate([np.ones(d), sign, sign * swapped])
+    return scipy.sparse.csr_matrix((values, (rows, columns)), shape=(d * d, d * d))
+
+
 @lru_cache(maxsize=8)
-def _coordinate_actions(d: int) -> tuple[np.ndarray, ...]:
-    """:func:`coordinate_action` of every candidate of ``d`` levels (read-only, reused by
-    every evolution of that size)."""
-    actions = tuple(coordinate_action(U) for _, U in cell_unitaries(d))
-    for S in actions:
-        S.flags.writeable = False
-    return actions
+def _coordinate_actions(d: int) -> tuple[scipy.sparse.csr_matrix, ...]:
+    """:func:`monomial_action` of every candidate of ``d`` levels (a signed permutation of
+    the coordinates), reused by every evolution of that size."""
+    return tuple(monomial_action(U) for _, U in cell_unitaries(d))
 
 
-def _is_symmetry(S: np.ndarray, index: np.ndarray, blocks: np.ndarray,
+def _is_symmetry(S: scipy.sparse.csr_matrix, index: np.ndarray, blocks: list,
                  directions: np.ndarray) -> bool:
     """Whether ``S`` keeps the block ``index`` and commutes with ``R_p`` at every point
-    (``blocks``: the generators restricted to the block, ``(g, n, n)``)."""
-    outside = np.setdiff1d(np.arange(S.shape[0]), index)
-    if np.any(S[np.ix_(outside, index)]) or np.any(S[np.ix_(index, outside)]):
+    (``blocks``: the generators restricted to the block, sparse)."""
+    columns = S[:, index]
+    if columns[index].nnz != columns.nnz:  # S sends a coordinate of the block outside it
         return False
-    Sb = S[np.ix_(index, index)]
-    moved = Sb @ blocks @ Sb - blocks  # exact: S only moves and negates
-    size = np.abs(blocks).max(initial=0.0)
-    return all(np.abs(np.tensordot(v, moved, axes=1)).max(initial=0.0)
-               <= COMMUTATOR_TOLERANCE * size for v in directions)
+    Sb = S[index][:, index]
+    moved = [Sb @ G @ Sb - G for G in blocks]  # exact: S only moves and negates
+    size = max((abs(G).max() for G in blocks if G.nnz), default=0.0)
+    for v in directions:
+        residual = sum((c * M for c, M in zip(v, moved) if c), 0 * blocks[0])
+        if residual.nnz and abs(residual).max() > COMMUTATOR_TOLERANCE * size:
+            return False
+    return True
+
+
+def _first_split(Sb: scipy.sparse.csr_matrix) -> list[np.ndarray]:
+    """The +-1 eigenspaces of a signed-permutation involution, exactly: a fixed coordinate
+    ``S e_j = s e_j`` is an eigenvector of eigenvalue ``s``; a pair ``S e_j = s e_k`` gives
+    ``(e_j +- s e_k)/sqrt 2`` (``S^2 = 1`` makes the sign the same both ways)."""
+    n = Sb.shape[0]
+    coo = Sb.tocoo()
+    image, sign = np.empty(n, int), np.empty(n)
+    image[coo.col], sign[coo.col] = coo.row, coo.data
+    plus, minus = [], []
+    for j in range(n):
+        k = image[j]
+        if k < j:
+            continue
+        vector = np.zeros(n)
+        if k == j:
+            vector[j] = 1.0
+            (plus if sign[j] > 0 else minus).append(vector)
+            continue
+        vector[j], vector[k] = np.sqrt(0.5), sign[j] * np.sqrt(0.5)
+        plus.append(vector)
+        minus.append(vector * np.where(np.arange(n) == k, -1.0, 1.0))
+    return [np.array(vectors).reshape(-1, n).T for vectors in (plus, minus)]
 
 
 def symmetric_parts(family: LiouvillianFamily, index: np.ndarray, x0: np.ndarray
@@ -115,22 +159,25 @@ def symmetric_parts(family: LiouvillianFamily, index: np.ndarray, x0: np.ndarray
     ``index`` that the symmetries split and the start ``x0`` (full coordinates) reaches;
     ``[None]`` when nothing splits it."""
     directions = _row_space(family.coefficients)
-    blocks = np.array([G[index][:, index].toarray() for G in family.generators])
-    kept: list[np.ndarray] = []
-    parts = [np.eye(index.size)]
+    blocks = [scipy.sparse.csr_matrix(G[index][:, index]) for G in family.generators]
+    kept: list[scipy.sparse.csr_matrix] = []
+    parts: list[np.ndarray] = []
     for S in _coordinate_actions(family.d):
         if not _is_symmetry(S, index, blocks, directions):
             continue
-        Sb = S[np.ix_(index, index)]
-        if any(np.any(Sb @ K - K @ Sb) for K in kept):
+        Sb = S[index][:, index]
+        if any((Sb @ K - K @ Sb).nnz and abs(Sb @ K - K @ Sb).max() > 0 for K in kept):
             continue
         kept.append(Sb)
+        if not parts:
+            parts = [Q for Q in _first_split(Sb) if Q.shape[1]]
+            continue
         split = []
         for Q in parts:
-            vectors, plus = _signs(Q.T @ Sb @ Q)
+            vectors, plus = _signs(Q.T @ (Sb @ Q))
             split += [Q @ vectors[:, plus], Q @ vectors[:, ~plus]]
         parts = [Q for Q in split if Q.shape[1]]
-    if len(parts) == 1:
+    if len(parts) <= 1:
         return [None]
     start = x0[index]
     scale = np.linalg.norm(start)
@@ -146,4 +193,4 @@ def _signs(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 __all__ = ["COMMUTATOR_TOLERANCE", "RANK_TOLERANCE", "SIGN_TOLERANCE", "START_TOLERANCE",
-           "cell_unitaries", "coordinate_action", "symmetric_parts"]
+           "cell_unitaries", "coordinate_action", "monomial_action", "symmetric_parts"]
