@@ -183,3 +183,30 @@ def test_five_cells_split_beyond_the_eig_limit():
         rho = scipy.sparse.linalg.expm_multiply(L.tocsc() * s, start.reshape(-1).astype(complex))
         reference = np.trace(rho.reshape(2 ** N, 2 ** N) @ H0).real
         assert abs(found[k] - reference) < EXPM_TOLERANCE
+
+
+@pytest.mark.parametrize("jumps, kept", [(dephasing(0.3, 0.3), 1), (dephasing(0.3, 0.1), 0),
+                                         ([], 1)])
+def test_dense_and_sparse_tests_agree(jumps, kept):
+    """The symmetry test on small blocks (dense) and on large ones (sparse) answer the same,
+    for every candidate of the paper's battery: kept and broken ones alike (swap . X^2 alone
+    is kept, closed or under equal dephasing; unequal rates break it)."""
+    import scipy.sparse
+
+    from qb_symbolic.numeric.open.liouvillian_symmetry import (
+        _commutes,
+        _restricted,
+        _row_space,
+        _signed_permutations,
+    )
+
+    family = liouvillian_family(paper_battery(), jumps)
+    index = np.arange(16)
+    sparse = [scipy.sparse.coo_matrix(G[index][:, index]) for G in family.generators]
+    dense = np.array([G.toarray() for G in sparse])
+    directions = _row_space(family.coefficients)
+    answers = [(_commutes(_restricted(image, sign, index), dense, directions),
+                _commutes(_restricted(image, sign, index), sparse, directions))
+               for image, sign in _signed_permutations(4)]
+    assert all(a == b for a, b in answers)
+    assert sum(a for a, _ in answers) == kept

@@ -44,6 +44,8 @@ RANK_TOLERANCE = 1e-12
 #: ~1e-16); a symmetry broken by a parameter leaves that parameter's size (a coupling
 #: below 1e-14 of the others is then ignored, an error of that order in rho).
 COMMUTATOR_TOLERANCE = 1e-14
+#: Blocks up to this many coordinates are tested for a symmetry as dense arrays.
+DENSE_CHECK = 64
 #: ``S`` restricted to a block has eigenvalues exactly +-1; ``eigh`` gives them to ulps.
 SIGN_TOLERANCE = 1e-8
 #: A part whose start component is below this fraction of the block's (rounding of ``Q``,
@@ -106,51 +108,80 @@ def monomial_action(U: np.ndarray) -> scipy.sparse.csr_matrix:
 
 
 @lru_cache(maxsize=8)
-def _coordinate_actions(d: int) -> tuple[scipy.sparse.csr_matrix, ...]:
-    """:func:`monomial_action` of every candidate of ``d`` levels (a signed permutation of
-    the coordinates), reused by every evolution of that size."""
-    return tuple(monomial_action(U) for _, U in cell_unitaries(d))
+def _signed_permutations(d: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Every candidate of ``d`` levels as the signed permutation of coordinates it is,
+    ``S e_b = sign[b] e_image[b]`` (from :func:`monomial_action`), reused by every
+    evolution of that size."""
+    out = []
+    for _, U in cell_unitaries(d):
+        S = monomial_action(U).tocoo()
+        image, sign = np.empty(d * d, int), np.empty(d * d)
+        image[S.col], sign[S.col] = S.row, S.data
+        out.append((image, sign))
+    return tuple(out)
 
 
-def _is_symmetry(S: scipy.sparse.csr_matrix, index: np.ndarray, blocks: list,
-                 directions: np.ndarray) -> bool:
-    """Whether ``S`` keeps the block ``index`` and commutes with ``R_p`` at every point
-    (``blocks``: the generators restricted to the block, sparse)."""
-    columns = S[:, index]
-    if columns[index].nnz != columns.nnz:  # S sends a coordinate of the block outside it
-        return False
-    Sb = S[index][:, index]
-    moved = [Sb @ G @ Sb - G for G in blocks]  # exact: S only moves and negates
-    size = max((abs(G).max() for G in blocks if G.nnz), default=0.0)
+def _restricted(image: np.ndarray, sign: np.ndarray, index: np.ndarray):
+    """The signed permutation on the block's own coordinates, or None if it leaves it."""
+    local = np.full(image.size, -1)
+    local[index] = np.arange(index.size)
+    inside = local[image[index]]
+    return None if np.any(inside < 0) else (inside, sign[index])
+
+
+def _commutes(S, blocks, directions: np.ndarray) -> bool:
+    """Whether ``S`` commutes with ``R_p`` at every point: ``S G S^T`` moves ``G[k, l]`` to
+    ``(image k, image l)`` times ``sign k sign l`` (exact), compared on a basis of the
+    points' coefficient vectors. ``blocks``: the generators on the block, a dense
+    ``(g, n, n)`` stack up to :data:`DENSE_CHECK` coordinates (scipy's per-call cost would
+    dominate), else COO matrices."""
+    image, sign = S
+    if isinstance(blocks, np.ndarray):
+        moved = np.empty_like(blocks)
+        moved[:, image[:, None], image[None, :]] = sign[:, None] * sign[None, :] * blocks
+        moved -= blocks
+        size = np.abs(blocks).max(initial=0.0)
+        return all(np.abs(np.tensordot(v, moved, axes=1)).max(initial=0.0)
+                   <= COMMUTATOR_TOLERANCE * size for v in directions)
+    moved = [scipy.sparse.csr_matrix((sign[G.row] * sign[G.col] * G.data,
+                                      (image[G.row], image[G.col])), shape=G.shape) - G
+             for G in blocks]
+    size = max((np.abs(G.data).max() for G in blocks if G.nnz), default=0.0)
     for v in directions:
-        residual = sum((c * M for c, M in zip(v, moved) if c), 0 * blocks[0])
-        if residual.nnz and abs(residual).max() > COMMUTATOR_TOLERANCE * size:
+        residual = sum((c * M for c, M in zip(v, moved) if c), 0 * moved[0])
+        if residual.nnz and np.abs(residual.data).max() > COMMUTATOR_TOLERANCE * size:
             return False
     return True
 
 
-def _first_split(Sb: scipy.sparse.csr_matrix) -> list[np.ndarray]:
+def _first_split(S) -> list[np.ndarray]:
     """The +-1 eigenspaces of a signed-permutation involution, exactly: a fixed coordinate
     ``S e_j = s e_j`` is an eigenvector of eigenvalue ``s``; a pair ``S e_j = s e_k`` gives
     ``(e_j +- s e_k)/sqrt 2`` (``S^2 = 1`` makes the sign the same both ways)."""
-    n = Sb.shape[0]
-    coo = Sb.tocoo()
-    image, sign = np.empty(n, int), np.empty(n)
-    image[coo.col], sign[coo.col] = coo.row, coo.data
-    plus, minus = [], []
-    for j in range(n):
-        k = image[j]
-        if k < j:
-            continue
-        vector = np.zeros(n)
-        if k == j:
-            vector[j] = 1.0
-            (plus if sign[j] > 0 else minus).append(vector)
-            continue
-        vector[j], vector[k] = np.sqrt(0.5), sign[j] * np.sqrt(0.5)
-        plus.append(vector)
-        minus.append(vector * np.where(np.arange(n) == k, -1.0, 1.0))
-    return [np.array(vectors).reshape(-1, n).T for vectors in (plus, minus)]
+    image, sign = S
+    n = image.size
+    fixed = np.flatnonzero(image == np.arange(n))
+    first = np.flatnonzero(image > np.arange(n))
+    second = image[first]
+    parts = []
+    for eigenvalue in (1.0, -1.0):
+        alone = fixed[sign[fixed] == eigenvalue]
+        Q = np.zeros((n, alone.size + first.size))
+        Q[alone, np.arange(alone.size)] = 1.0
+        columns = alone.size + np.arange(first.size)
+        Q[first, columns] = np.sqrt(0.5)
+        Q[second, columns] = eigenvalue * sign[first] * np.sqrt(0.5)
+        parts.append(Q)
+    return parts
+
+
+def _applied(S, Q: np.ndarray) -> np.ndarray:
+    """``S Q`` for a signed permutation ``S``: row ``j`` of ``Q`` times ``sign j`` to row
+    ``image j``."""
+    image, sign = S
+    out = np.empty_like(Q)
+    out[image] = sign[:, None] * Q
+    return out
 
 
 def symmetric_parts(family: LiouvillianFamily, index: np.ndarray, x0: np.ndarray
@@ -159,22 +190,25 @@ def symmetric_parts(family: LiouvillianFamily, index: np.ndarray, x0: np.ndarray
     ``index`` that the symmetries split and the start ``x0`` (full coordinates) reaches;
     ``[None]`` when nothing splits it."""
     directions = _row_space(family.coefficients)
-    blocks = [scipy.sparse.csr_matrix(G[index][:, index]) for G in family.generators]
-    kept: list[scipy.sparse.csr_matrix] = []
-    parts: list[np.ndarray] = []
-    for S in _coordinate_actions(family.d):
-        if not _is_symmetry(S, index, blocks, directions):
+    blocks = [scipy.sparse.coo_matrix(G[index][:, index]) for G in family.generators]
+    if index.size <= DENSE_CHECK:
+        blocks = np.array([G.toarray() for G in blocks])
+    kept, parts = [], []
+    for image, sign in _signed_permutations(family.d):
+        S = _restricted(image, sign, index)
+        if S is None or not _commutes(S, blocks, directions):
             continue
-        Sb = S[index][:, index]
-        if any((Sb @ K - K @ Sb).nnz and abs(Sb @ K - K @ Sb).max() > 0 for K in kept):
+        eye = np.eye(index.size)
+        if any(not np.array_equal(_applied(S, _applied(K, eye)), _applied(K, _applied(S, eye)))
+               for K in kept):
             continue
-        kept.append(Sb)
+        kept.append(S)
         if not parts:
-            parts = [Q for Q in _first_split(Sb) if Q.shape[1]]
+            parts = [Q for Q in _first_split(S) if Q.shape[1]]
             continue
         split = []
         for Q in parts:
-            vectors, plus = _signs(Q.T @ (Sb @ Q))
+            vectors, plus = _signs(Q.T @ _applied(S, Q))
             split += [Q @ vectors[:, plus], Q @ vectors[:, ~plus]]
         parts = [Q for Q in split if Q.shape[1]]
     if len(parts) <= 1:
