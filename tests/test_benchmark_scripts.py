@@ -43,3 +43,5 @@ def test_open_map_agrees_with_its_expm_reference():
     bench = _load("open_speed")
     t, rates = np.linspace(0, 2, 4), np.array([0.0, 0.3, 1.0])
     assert np.max(np.abs(bench.ours(t, rates) - bench.expm_rows(t, rates))) < 1e-10
+    times = bench.stages(t, rates)  # set-up, rho(t), spectra, first pass: CPU seconds
+    assert times.shape == (4,) and np.all(times >= 0)
