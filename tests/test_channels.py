@@ -484,6 +484,9 @@ def test_charged_then_noisy_at_50_digits() -> None:
     (lambda: charged_then_noisy(qb.Battery("parallel"), channel("bit_flip", p, N=3), 1,
                                 "energy", Omega=1, omega0=1, p=0.1),
      "the battery has 2 cells but the channel acts on N = 3 qubits"),
+    (lambda: charged_then_noisy(qb.Battery("parallel"), channel("bit_flip", "0.3"),
+                                [0.5, -1.0], "energy", Omega=1, omega0=1),
+     r"t must be >= 0 \(a charging time: the evolution runs forward\); got -1"),
     (lambda: noisy_quantity("concurrence", sp.eye(8) / 8, channel("bit_flip", p, N=3),
                             values={"p": 0.2}), "two-qubit states; this channel acts on N = 3"),
 ])

@@ -14,6 +14,8 @@ negative one (the t = 0 limit counts among the candidates, not a 0 there).
 
 from __future__ import annotations
 
+import math
+
 import mpmath as mp
 import numpy as np
 import pytest
@@ -125,6 +127,37 @@ def test_a_hot_bath_charges_fastest_at_once() -> None:
     assert abs(float(found.value) - rate0) < TOLERANCE
     scan = reference(L, ket("dd"), H0, "power", np.linspace(1e-3, WINDOW, 601))
     assert float(found.value) >= scan.max() - TOLERANCE
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_power_at_tiny_times(case: str) -> None:
+    """From t = 1e-9 to 0.02, across the switch to the Taylor polynomial: the reference is
+    (E(t) - E(0))/t with ``exp(L t) - 1`` by mpmath at 40 digits (no cancellation left).
+    The difference in double precision alone loses ~eps |E|/t: 4e-7 at t = 1e-9."""
+    bat, values, L, rho0, H0, read = CASES[case]()
+    times = np.array([1e-9, 1e-7, 1e-5, 5e-5, 1e-4, 3e-4, 1e-3, 0.02])
+    found = qb.evaluate("power", times, battery=bat, **values)
+    with mp.workdps(40):
+        M, x0 = mp.matrix(L.tolist()), mp.matrix(rho0.reshape(-1).tolist())
+        for t, value in zip(times, found):
+            moved = mp.expm(M * mp.mpf(t)) * x0 - x0
+            drho = np.array([complex(moved[k]) for k in range(16)]).reshape(4, 4)
+            assert abs(value - np.trace(read(drho) @ H0).real / t) < TOLERANCE, t
+
+
+@pytest.mark.parametrize("T", [1e8, "symbol"])
+def test_a_very_hot_bath_keeps_its_digits(T) -> None:
+    """From |dd> only the bath moves E at t = 0 (|dd> is an eigenstate of H0, so Tr(-i[H,
+    rho0] H0) = 0): each cell is raised at the rate kappa n, gaining 2 omega0 each time, so
+    E'(0) = 4 kappa n omega0 with n = 1/(exp(2 omega0/T) - 1) = 1/expm1(2e-8) ~ 5e7 - 1/2.
+    Written as exp - 1 in double precision n loses ~5e-9 of itself (0.6 of E'(0) here)."""
+    kappa, temperature = 0.6, 1e8
+    bath = qb.thermal(kappa, temperature if T != "symbol" else qb.T_bath)
+    values = {"Omega": 0.8, "J": 0.5, "D": 0.2} | ({"T": temperature} if T == "symbol" else {})
+    found = qb.evaluate("power", [0.0], battery=qb.open_battery(qb.Battery("xxz"), bath),
+                        **values)
+    exact = 4 * kappa / math.expm1(2 / temperature)
+    assert abs(found[0] - exact) <= 1e-14 * exact
 
 
 def test_a_discharging_battery_has_a_negative_largest_power() -> None:

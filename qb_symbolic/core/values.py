@@ -202,6 +202,7 @@ SIGN_REASONS: dict[str, str] = {
     "Omega": "a negative field is the same battery rotated by pi about z, use |Omega|",
     "omega0": "it sets the energy scale",
     "beta": "an inverse temperature",
+    "t": "a charging time: the evolution runs forward",
 }
 
 

@@ -31,7 +31,8 @@ import sympy as sp
 
 from ...core.quantity_names import AVAILABLE
 from ...core.symbols import omega0
-from ...core.values import describe, real_array, to_mpf
+from ...core.symbols import t as time_symbol
+from ...core.values import check_sign, describe, real_array, to_mpf
 from ...symbolic.any_battery import evolved_state
 from ...symbolic.channels import Channel, probability, uses
 from ..density import mixed_measures, mixed_precise
@@ -335,6 +336,7 @@ def charged_then_noisy(battery: Any, channel: Channel, t: Any, quantity: str | S
     >>> abs(E - 1) < 1e-12
     True
     """
+    check_sign(time_symbol, t)
     mine = {k: v for k, v in values.items() if k in battery.names}
     numeric = battery.substitute(**battery.values_for(mine))
     cells = int(np.log2(numeric.energy_operator.shape[0]))

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.codegen.rewriting import expm1_opt, optimize
 
 from ...model.battery import Battery
 from ...model.dissipators import Dissipator
@@ -46,7 +47,14 @@ def pauli_matrix(label: str) -> np.ndarray:
 
 
 def _functions(symbols: tuple, exprs: list) -> list:
-    return [sp.lambdify(symbols, sp.sympify(e), "numpy") for e in exprs]
+    """numpy functions of ``exprs``: constants evaluated by SymPy (to 20 digits), the rest
+    with ``exp(x) - 1`` rewritten as ``expm1(x)``, so that a hot bath's occupation
+    ``1/(exp(2 omega0/T) - 1)`` keeps its digits at large T either way."""
+    found = []
+    for e in map(sp.sympify, exprs):
+        e = e.evalf(20) if not e.free_symbols else optimize(e, [expm1_opt])
+        found.append(sp.lambdify(symbols, e, "numpy"))
+    return found
 
 
 def _column(value: Any, P: int) -> np.ndarray:
@@ -103,12 +111,20 @@ class OpenSystem:
         """
         P = len(columns[0]) if columns else 1
         parts = [_column(f(*columns), P).real for f, _ in self.hamiltonian]
-        parts += [_column(f(*columns), P).real for f in self.rates]
+        parts += list(self._rates(columns, P).T)
         coefficients = np.stack(parts, axis=1) if parts else np.zeros((P, 0))
         if np.any(coefficients[:, len(self.hamiltonian):] < 0):
             raise ValueError("a rate of the dissipators is negative at these values: rates "
                              "must be >= 0")
         return LiouvillianFamily(self.d, self.generators, coefficients)
+
+    def _rates(self, columns: list[np.ndarray], P: int) -> np.ndarray:
+        """The jump terms' rates ``(P, K)``. A bath's occupation at ``T -> 0`` overflows
+        ``expm1`` to ``n = 1/inf = 0``, its limit: that overflow is not an error."""
+        if not self.rates:
+            return np.zeros((P, 0))
+        with np.errstate(divide="ignore", over="ignore"):
+            return np.stack([_column(f(*columns), P).real for f in self.rates], axis=1)
 
     def arrays(self, columns: list[np.ndarray]) -> tuple[np.ndarray, ...]:
         """``H``, ``H0``, ``rho0`` (each ``(P, d, d)``) and the rates ``(P, K)`` at ``P``
@@ -125,8 +141,7 @@ class OpenSystem:
         entries = np.stack([_column(f(*columns), P) for f in self.start], axis=1)
         state = entries.reshape((P,) + self.start_shape)
         rho0 = state if self.start_shape[1] > 1 else state * np.conj(np.swapaxes(state, 1, 2))
-        rates = np.stack([_column(f(*columns), P).real for f in self.rates], axis=1) \
-            if self.rates else np.zeros((P, 0))
+        rates = self._rates(columns, P)
         if np.any(rates < 0):
             raise ValueError(f"a rate of the dissipators is negative ({rates.min():.6g}) at "
                              "these values: rates must be >= 0")

@@ -18,7 +18,7 @@ maximise for a battery with dissipators (registered in
   (:attr:`~qb_symbolic.numeric.search.charging_base.SearchProblem.stored_floor`);
 * on the scan grid: the batched spectral evolution of
   :mod:`qb_symbolic.numeric.open.lindblad`, ``drho = R x(t)``; its error bound is
-  :data:`OPEN_FLOAT_BOUND` of the capacity (the spectral path's ``cond(V) eps``);
+  :data:`OPEN_FLOAT_BOUND` of the capacity (the spectral path's ``cond(V)^2 eps``);
 * in the refinement: :class:`qb_symbolic.numeric.open.open_precise.PreciseEvolution` (the
   Liouvillian built from the exact battery, propagated in fixed point) and mpmath's
   ``eighe`` for rho's spectrum, at the search's working precision, so the time and the
@@ -46,7 +46,7 @@ from .charging_base import BatteryProblem
 #: about 5 s for a window of pi/2; N = 4 would take minutes).
 MAX_SEARCH_SITES = 3
 #: The scan's error bound, relative to the capacity: the spectral path loses up to
-#: ``cond(V) eps ~ 2e-11`` of the state (EIGENVECTOR_CONDITION_LIMIT 1e5), so 1e-10.
+#: ``cond(V)^2 eps ~ 2e-11`` of the state (EIGENVECTOR_CONDITION_LIMIT 300), so 1e-10.
 OPEN_FLOAT_BOUND = 1e-10
 
 
