@@ -91,12 +91,14 @@ def add_noise_options(parser: argparse.ArgumentParser) -> None:
                         help="with --dephasing/--damping: one operator summed over the cells")
     parser.add_argument("--thermal-bath", default=None, metavar="RATE:T",
                         help="a bath at temperature T on every cell while charging: L = "
-                        "sqrt(RATE (n+1)) |d><u|, sqrt(RATE n) |u><d|, n = 1/(exp(2 omega0/T) - 1)")
+                        "sqrt(RATE (n+1)) |d><u|, sqrt(RATE n) |u><d|, n = 1/(exp(2 omega_i/T) - 1) "
+                        "at each cell's splitting 2 omega_i in H0")
     parser.add_argument("--channel", action="append", default=[], metavar="NAME:P[:SITES]",
                         help="a channel applied to the charged state before it is measured "
                         "(repeat: applied in order): amplitude_damping, phase_flip, bit_flip, "
                         "bit_phase_flip or depolarizing, probability P in [0, 1], on SITES "
-                        "(e.g. 1 or 1,2; default every cell)")
+                        "(e.g. 1 or 1,2; default every cell); generalized_amplitude_damping:"
+                        "P:N_TH[:SITES] with the bath's excited population N_TH in [0, 1]")
 
 
 def _set_values(items: list[str]) -> dict[str, str]:
@@ -303,28 +305,31 @@ def _number_text(flag: str, text: str) -> float:
 
 
 def _channel(text: str, N: int):
-    """``--channel NAME:P[:SITES]`` as a channel on N cells."""
+    """``--channel NAME:P[:SITES]`` (``generalized_amplitude_damping:P:N_TH[:SITES]``) as a
+    channel on N cells."""
     from .symbolic.channels import channel
 
     name, _, rest = text.partition(":")
-    p, _, sites = rest.partition(":")
-    if not name or not p:
-        raise ValueError(f"--channel takes NAME:P[:SITES], e.g. amplitude_damping:0.2 or "
-                         f"phase_flip:0.1:1; got {text!r}")
+    p, _, rest = rest.partition(":")
+    gad = name.strip() == "generalized_amplitude_damping"
+    n_th, _, sites = rest.partition(":") if gad else ("", "", rest)
+    if not name or not p or (gad and not n_th) or (text.endswith(":") and not sites):
+        raise ValueError(f"--channel takes NAME:P[:SITES] (generalized_amplitude_damping:P:N_TH"
+                         f"[:SITES]), e.g. amplitude_damping:0.2 or phase_flip:0.1:1; got {text!r}")
     try:
         chosen = None if not sites else [int(x) for x in sites.split(",")]
     except ValueError:
         raise ValueError(f"--channel: SITES is a list of cells such as 1 or 1,2; got {sites!r}") \
             from None
     try:
-        return channel(name.strip(), p.strip(), chosen, N=N)
+        extra = {"n_th": n_th.strip()} if gad else {}
+        return channel(name.strip(), p.strip(), chosen, N=N, **extra)
     except ValueError as error:
         raise ValueError(f"--channel {text}: {error}") from None
 
 
 def _noise(args: argparse.Namespace, battery) -> list:
     """The dissipators and channels the noise options ask for (empty: a closed battery)."""
-    from .core.symbols import omega0
     from .model import dissipators as lindblad
 
     found = []
@@ -341,10 +346,9 @@ def _noise(args: argparse.Namespace, battery) -> list:
         rate, sep, T = args.thermal_bath.partition(":")
         if not sep:
             raise ValueError(f"--thermal-bath takes RATE:T, e.g. 0.1:0.5; got {args.thermal_bath!r}")
-        w = omega0 if "omega0" in battery.names else 1
-        try:
-            found.append(lindblad.thermal(_number_text("--thermal-bath", rate),
-                                          _number_text("--thermal-bath", T), omega0=w))
+        rate, T = _number_text("--thermal-bath", rate), _number_text("--thermal-bath", T)
+        try:  # the bath's occupation: the cells' own splitting, read off H0 by open_battery
+            found.append(lindblad.thermal(rate, T))
         except ValueError as error:
             raise ValueError(f"--thermal-bath: {' '.join(str(error).split())}") from None
     return found + [_channel(text, battery.sites) for text in args.channel]

@@ -437,6 +437,13 @@ def test_network_peak_refuses_dissipators() -> None:
     (lambda: qb.charge_and_store(qb.Battery("ising"), 1.0, 1.5, qb.channel("phase_flip", 0.1)),
      "number of uses"),
     (lambda: qb.charge_and_store(qb.Battery("ising"), 1.0, 1.0, charger=("B",)), "charger"),
+    (lambda: qb.evaluate("ergotropy", [1.0], digits=30, battery=qb.open_battery(
+        qb.Battery("ising"), qb.channel("phase_flip", 0.1))), r"charged_then_noisy\(\.\.\., digits="),
+    (lambda: qb.evaluate("ergotropy", [1.0], digits=30, battery=qb.open_battery(
+        qb.Battery("ising"), qb.dephasing(0.1))), "Lindblad numerics are double precision"),
+    # a window of 1e6: 3.3e7 grid points at ~270 us each (it ran for hours)
+    (lambda: qb.charging_time(battery=qb.open_battery(qb.Battery("xxz"), qb.dephasing(0.1)),
+                              window=1e6), "needs 3.33e[+]07 grid points, more than its limit"),
 ])
 def test_bad_input_is_one_line(call, message) -> None:
     with pytest.raises(ValueError, match=message) as error:
@@ -488,11 +495,54 @@ def test_cli_noise_options(capsys) -> None:
     (["--thermal-bath", "0.1"], "RATE:T"),
     (["--channel", "bit_flip:0.1:3"], "out of range"),
     (["--collective"], "--collective needs"),
+    (["--thermal-bath", "0.1:abc"], "error: --thermal-bath: expected a number, got 'abc'"),
 ])
 def test_cli_bad_noise_is_one_line(flags, message, capsys) -> None:
     assert main(["eval", "ergotropy", *XYZ, *flags, "--t", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err, err
+
+
+@pytest.mark.parametrize("H0, omegas", [("2*(ZI + IZ)", (2.0, 2.0)), ("ZI + 2*IZ", (1.0, 2.0))])
+def test_a_bath_relaxes_each_cell_to_its_own_gibbs_state(H0, omegas, capsys) -> None:
+    """Without a charger (Omega = 0, H = 0 here) a thermal bath drives each cell of
+    ``H0 = sum_i omega_i sz_i`` to its Gibbs state at T, whose ``<sz_i> = -tanh(omega_i/T)``,
+    so E(inf) = -sum_i omega_i tanh(omega_i/T): the bath's occupation comes from each cell's
+    own splitting (it used omega0 = 1 whatever H0 was). t = 60 is ~30 decay times (rate
+    (2n + 1) 0.5 >= 0.5); the printed energy is checked to 1e-9."""
+    T = 1.0
+    expected = -sum(w * np.tanh(w / T) for w in omegas)
+    battery = qb.Battery.from_string("Omega*(XI + IX)", H0=H0)
+    found = qb.evaluate("energy", [60.0], battery=qb.open_battery(battery, qb.thermal(0.5, T)),
+                        Omega=0)
+    assert abs(found[0] - expected) < TOLERANCE
+    assert main(["eval", "energy", "--hamiltonian", "Omega*(XI+IX)", "--set", "Omega=0",
+                 "--h0", H0.replace(" ", ""), "--thermal-bath", "0.5:1", "--t", "60",
+                 "--json"]) == 0
+    assert abs(json.loads(capsys.readouterr().out)["values"][0] - expected) < TOLERANCE
+
+
+def test_cli_generalized_amplitude_damping_takes_n_th(capsys) -> None:
+    """``generalized_amplitude_damping:P:N_TH[:SITES]`` on the command line is the channel
+    the Python call makes (whose values the channel tests check against Kraus operators)."""
+    assert main(["eval", "ergotropy", *XYZ, "--channel",
+                 "generalized_amplitude_damping:0.1:0.2:2", "--t", "1", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["values"][0]
+    gad = qb.channel("generalized_amplitude_damping", 0.1, [2], n_th=0.2)
+    bat = qb.open_battery(qb.Battery("xyz", gamma=0.5, Delta=2.5, D=0.7), gad)
+    assert abs(found - qb.evaluate("ergotropy", [1.0], battery=bat)[0]) < 1e-14
+    for bad in ("generalized_amplitude_damping:0.1", "amplitude_damping:0.1:"):
+        assert main(["eval", "ergotropy", *XYZ, "--channel", bad, "--t", "1"]) == 2
+        assert "NAME:P[:SITES]" in capsys.readouterr().err
+
+
+def test_a_bath_needs_cells_of_a_splitting(capsys) -> None:
+    with pytest.raises(ValueError, match="this H0 is not sum_i omega_i sz_i"):
+        qb.open_battery(qb.Battery.from_string("XX", H0="XX + ZI"), qb.thermal(0.5, 1.0))
+    assert main(["eval", "energy", "--hamiltonian", "Omega*(XI+IX)", "--h0", "XX+ZI",
+                 "--thermal-bath", "0.5:1", "--t", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "this H0 is not sum_i omega_i sz_i" in err and "\n" not in err
 
 
 def test_cli_closed_form_commands_refuse(capsys, tmp_path) -> None:

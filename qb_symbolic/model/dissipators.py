@@ -111,7 +111,9 @@ class Dissipator:
     collective
         One collective operator ``sum_i`` over the sites instead of one per site.
     temperature, omega0
-        Bath temperature ``T >= 0`` and cell frequency ``omega0 > 0`` (``thermal`` only).
+        Bath temperature ``T >= 0`` and cell frequency ``omega0 > 0`` (``thermal`` only;
+        ``omega0`` None: the cells' own, which :func:`qb_symbolic.open_battery` reads off
+        the battery's H0, and 1 for a dissipator used alone).
     matrix
         The operator ``A`` of ``L = sqrt(rate) A`` (``custom`` only).
 
@@ -145,8 +147,8 @@ class Dissipator:
             raise ValueError(f"collective must be True or False; got {self.collective!r}")
         if self.kind == "thermal":
             T = _rate(self.temperature, "the temperature T")
-            w = exact_real("omega0", 1 if self.omega0 is None else self.omega0)
-            if w.is_positive is False:
+            w = None if self.omega0 is None else exact_real("omega0", self.omega0)
+            if w is not None and w.is_positive is False:
                 raise ValueError(f"omega0 must be > 0; got {describe(w)}")
             object.__setattr__(self, "temperature", T)
             object.__setattr__(self, "omega0", w)
@@ -179,7 +181,8 @@ class Dissipator:
         elif self.kind == "amplitude_damping":
             pairs.append((self.rate, _LOWER))
         else:
-            occupation = bose_occupation(self.temperature, self.omega0)
+            occupation = bose_occupation(self.temperature,
+                                         1 if self.omega0 is None else self.omega0)
             pairs += [(self.rate * (occupation + 1), _LOWER), (self.rate * occupation, _RAISE)]
         terms = []
         for rate, single in pairs:
@@ -237,9 +240,12 @@ def amplitude_damping(rate: Any, sites: Any = None, collective: bool = False) ->
     return Dissipator("amplitude_damping", rate, sites, collective)
 
 
-def thermal(rate: Any, T: Any, omega0: Any = 1, sites: Any = None) -> Dissipator:
+def thermal(rate: Any, T: Any, omega0: Any = None, sites: Any = None) -> Dissipator:
     """A bath at temperature ``T``: ``sqrt(rate (n+1)) s-_i`` and ``sqrt(rate n) s+_i``
-    with ``n = 1/(exp(2 omega0/T) - 1)`` (``T = 0``: amplitude damping).
+    with ``n = 1/(exp(2 omega0/T) - 1)`` (``T = 0``: amplitude damping). By default
+    ``omega0`` is each cell's own half-splitting, read off the battery's H0 when the bath
+    joins it (:func:`qb_symbolic.open_battery`), so that the cells relax to their Gibbs
+    state at ``T``; 1 for the operators alone.
 
     Examples
     --------

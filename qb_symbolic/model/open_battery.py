@@ -180,6 +180,44 @@ def _unified(dissipators: tuple, battery: Battery) -> tuple[tuple, list[sp.Symbo
     return tuple(_put(d, {s: known[s.name] for s in d.free_symbols}) for d in dissipators), new
 
 
+def _cell_splittings(H0: sp.MatrixBase, N: int) -> list[sp.Expr]:
+    """``omega_i`` of ``H0 = sum_i omega_i sz_i + c`` (site 1 the leftmost factor, ``|u> =
+    0``); ValueError if H0 is not of that form (a bath's occupation needs each cell's
+    splitting ``2 omega_i``)."""
+    d = 1 << N
+    diagonal = [sp.expand(H0[k, k]) for k in range(d)]
+    flips = [1 << (N - i) for i in range(1, N + 1)]
+    omegas = [sp.expand((diagonal[0] - diagonal[f]) / 2) for f in flips]
+    constant = sp.expand(diagonal[0] - sum(omegas))
+    for k in range(d):
+        signs = [(-1) ** bool(k & f) for f in flips]
+        if sp.expand(diagonal[k] - constant - sum(s * w for s, w in zip(signs, omegas))) != 0:
+            break
+    else:
+        if all(sp.expand(H0[a, b]) == 0 for a in range(d) for b in range(d) if a != b):
+            return omegas
+    raise ValueError("a thermal bath takes its occupation from the cells' splittings, and "
+                     "this H0 is not sum_i omega_i sz_i: give thermal(rate, T, omega0=...)")
+
+
+def _baths_of(dissipator: Dissipator, battery: Battery) -> tuple[Dissipator, ...]:
+    """A thermal bath without ``omega0`` made the cells' own: one bath, or one per cell
+    where their splittings differ (as under a field ``(B + b) sz1 + (B - b) sz2``)."""
+    if dissipator.kind != "thermal" or dissipator.omega0 is not None:
+        return (dissipator,)
+    omegas = _cell_splittings(battery.energy_operator, battery.sites)
+    sites = dissipator.sites or tuple(range(1, battery.sites + 1))
+    chosen = [omegas[i - 1] for i in sites]
+    if any(w.is_positive is False for w in chosen):
+        raise ValueError(f"a thermal bath needs cells with |u> above |d> (omega_i > 0); this "
+                         f"H0 has omega = {', '.join(map(str, chosen))}")
+    if all(sp.expand(w - chosen[0]) == 0 for w in chosen):
+        return (Dissipator("thermal", dissipator.rate, dissipator.sites, False,
+                           dissipator.temperature, chosen[0]),)
+    return tuple(Dissipator("thermal", dissipator.rate, (i,), False, dissipator.temperature, w)
+                 for i, w in zip(sites, chosen))
+
+
 def _is_channel(item: Any) -> bool:
     """A Kraus channel (:class:`qb_symbolic.Channel`, a layer above: known by its data)."""
     return all(hasattr(item, a) for a in ("N", "maps", "local_kraus", "power"))
@@ -249,6 +287,8 @@ def open_battery(battery: Battery, *noise: Any, **defaults: Any) -> OpenBattery:
                          f"acts on 4^N coordinates); got N = {battery.sites}")
     _check_noise(noise, battery.sites)
     base = battery.as_model() if battery.preset is not None else battery
+    noise = tuple(x for d in noise
+                  for x in (_baths_of(d, base) if isinstance(d, Dissipator) else (d,)))
     added, new = _unified(tuple(d for d in noise if isinstance(d, Dissipator)), base)
     unknown = [n for n in defaults if n not in {s.name for s in new}]
     if unknown:

@@ -36,6 +36,7 @@ import numpy as np
 
 from ...core.quantity_names import AVAILABLE
 from ...core.values import real_array
+from ...model.dissipators import Dissipator
 from ..density import mixed_measures
 from .lindblad import OpenEvolution
 from .liouvillian_blocks import from_coordinates, to_coordinates
@@ -178,9 +179,12 @@ def evaluate_open(battery, quantities: Sequence[str], t: Any, values: dict[str, 
     """
     check_open_quantities(quantities, battery.sites)
     if digits is not None:
-        raise ValueError("digits= is not available for open batteries (the Lindblad numerics "
-                         "are double precision; qb.charging_time refines its maxima to 30 "
-                         "digits)")
+        lindblad = any(isinstance(d, Dissipator) for d in battery.dissipators)
+        raise ValueError("high precision (digits=, --digits) is not available for open "
+                         "batteries " + ("(the Lindblad numerics are double precision; "
+                                         "qb.charging_time refines its maxima to 30 digits)"
+                                         if lindblad else "(for a channel after charging, "
+                                         "qb.charged_then_noisy(..., digits=) gives it)"))
     system = open_system(battery)
     arrays = [real_array(n, values[n]) for n in battery.names]
     times = np.asarray(t, dtype=float)

@@ -116,16 +116,18 @@ class SearchProblem(ABC):
     #: The least value the stored quantity can take (0 for the ergotropy, H0's lowest level
     #: for the energy): from a start there the power is >= 0.
     stored_floor: Any = 0
+    #: Most grid points of this kind of search (a slower evaluator sets fewer).
+    grid_limit: int = MAX_GRID_POINTS
 
     def grid_size(self) -> int:
-        """Points of the search grid; a ValueError beyond ``MAX_GRID_POINTS``."""
+        """Points of the search grid; a ValueError beyond :attr:`grid_limit`."""
         periods = self.phase / (2 * math.pi)
         count = max(MINIMUM_GRID, POINTS_PER_PERIOD * periods + 1)
-        if not count <= MAX_GRID_POINTS:
+        if not count <= self.grid_limit:
             raise ValueError(
                 f"the window [0, {float(self.T):.6g}] spans {periods:.3g} periods of the fastest "
                 f"frequency; the search needs {count:.3g} grid points, more than its limit "
-                f"{MAX_GRID_POINTS:.0e}: use a shorter window"
+                f"{self.grid_limit:.0e}: use a shorter window"
             )
         return int(count)
 

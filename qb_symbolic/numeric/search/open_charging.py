@@ -48,6 +48,10 @@ MAX_SEARCH_SITES = 3
 #: The scan's error bound, relative to the capacity: the spectral path loses up to
 #: ``cond(V)^2 eps ~ 2e-11`` of the state (EIGENVECTOR_CONDITION_LIMIT 300), so 1e-10.
 OPEN_FLOAT_BOUND = 1e-10
+#: Most grid points of an open battery's search: its scan costs ~270 us a point for two
+#: cells (a window of 1e4 for the xxz battery, 3.3e5 points, took 89 s), so ~5 minutes;
+#: a window of 1e6 (3.3e7 points) would have run for hours.
+OPEN_GRID_POINTS = 1_000_000
 
 
 def _cluster_rates(r: list, V: mp.matrix, drho: mp.matrix, gap: mp.mpf) -> list:
@@ -72,6 +76,7 @@ class OpenProblem(BatteryProblem):
     docstring)."""
 
     evaluators = staticmethod(lambda battery, backend: battery)
+    grid_limit = OPEN_GRID_POINTS
 
     def __init__(self, battery, given: dict[str, Any], window: Any):
         if battery.sites > MAX_SEARCH_SITES:
