@@ -79,17 +79,26 @@ def add_battery_options(parser: argparse.ArgumentParser) -> None:
     add_noise_options(parser)
 
 
+class _Once(argparse.Action):
+    """A noise option given once: repeated, the last value would win without a word."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"{option_string} is given twice; give it once")
+        setattr(namespace, self.dest, values)
+
+
 def add_noise_options(parser: argparse.ArgumentParser) -> None:
     """The noise options: any of them makes the battery an open battery (Lindblad numerics)."""
-    parser.add_argument("--dephasing", type=number, default=None, metavar="RATE",
+    parser.add_argument("--dephasing", type=number, default=None, action=_Once, metavar="RATE",
                         help="dephasing while charging, L = sqrt(RATE/2) Z on every cell "
                         "(coherences decay as exp(-RATE t)): an open battery")
-    parser.add_argument("--damping", type=number, default=None, metavar="RATE",
+    parser.add_argument("--damping", type=number, default=None, action=_Once, metavar="RATE",
                         help="amplitude damping while charging, L = sqrt(RATE) |d><u| on every "
                         "cell (decay toward the empty |d>): an open battery")
     parser.add_argument("--collective", action="store_true",
                         help="with --dephasing/--damping: one operator summed over the cells")
-    parser.add_argument("--thermal-bath", default=None, metavar="RATE:T",
+    parser.add_argument("--thermal-bath", default=None, action=_Once, metavar="RATE:T",
                         help="a bath at temperature T on every cell while charging: L = "
                         "sqrt(RATE (n+1)) |d><u|, sqrt(RATE n) |u><d|, n = 1/(exp(2 omega_i/T) - 1) "
                         "at each cell's splitting 2 omega_i in H0")

@@ -49,6 +49,13 @@ def _rho() -> np.ndarray:
     return Q @ np.diag([0.5, 0.3, 0.15, 0.05]) @ Q.conj().T
 
 
+def _mixed_float() -> qb.Battery:
+    """A battery started in a float density matrix: read as the exact state nearest to it,
+    with the FloatInputWarning that says so."""
+    with pytest.warns(qb.FloatInputWarning, match="rho0 was given in floating point"):
+        return qb.Battery.from_string("Omega*(XI + IX) + J*(XX + YY)", initial=_rho())
+
+
 KINDS = {
     "parallel": (lambda: qb.Battery("parallel"), {"Omega": 0.8, "omega0": 1.1}),
     "ising": (lambda: qb.Battery("ising"), {"Omega": 1.0, "J": 0.7, "D": 0.4, "omega0": 1.0}),
@@ -71,8 +78,7 @@ KINDS = {
         "Omega*(XI + IX) + J*(XX + YY + Delta*ZZ) + D*(XY - YX)",
         initial=[0, sp.Rational(3, 5), 0, sp.Rational(4, 5)]),
         {"Omega": 1.0, "J": 1.0, "Delta": 0.4, "D": 0.5}),
-    "mixed-float": (lambda: qb.Battery.from_string("Omega*(XI + IX) + J*(XX + YY)",
-                                                   initial=_rho()), {"Omega": 1.0, "J": 0.6}),
+    "mixed-float": (_mixed_float, {"Omega": 1.0, "J": 0.6}),
     "gibbs": (lambda: qb.gibbs_battery("xxz"), {"beta": 1.0, "D": 0.3}),
     "open-3": (lambda: qb.chain(3, "xxz"), {"Delta": 2.0, "D": 0.5}),
     "ring-4": (lambda: qb.chain(4, "xxz", periodic=True), {"Delta": 2.0, "D": 0.5}),

@@ -495,6 +495,7 @@ def test_cli_noise_options(capsys) -> None:
     (["--thermal-bath", "0.1"], "RATE:T"),
     (["--channel", "bit_flip:0.1:3"], "out of range"),
     (["--collective"], "--collective needs"),
+    (["--dephasing", "0.1", "--dephasing", "0.2"], "--dephasing is given twice"),
     (["--thermal-bath", "0.1:abc"], "error: --thermal-bath: expected a number, got 'abc'"),
 ])
 def test_cli_bad_noise_is_one_line(flags, message, capsys) -> None:
