@@ -385,13 +385,14 @@ def _open_target(args: argparse.Namespace, battery, values: dict) -> tuple[Any, 
 
 
 def _noise_label(args: argparse.Namespace) -> str:
-    parts = [f"{name} {value}" for name, value in (("dephasing", args.dephasing),
-                                                   ("damping", args.damping),
+    """``[open: ...]``; ``collective`` next to the operators it sums (not the bath)."""
+    kind = "collective " if args.collective else ""
+    parts = [f"{name} {value}" for name, value in ((kind + "dephasing", args.dephasing),
+                                                   (kind + "damping", args.damping),
                                                    ("thermal bath", args.thermal_bath))
              if value is not None]
     parts += [f"then {text}" for text in args.channel]
-    return (" [open: " + ", ".join(parts) + (", collective" if args.collective else "") + "]"
-            if parts else "")
+    return " [open: " + ", ".join(parts) + "]" if parts else ""
 
 
 def battery_target(args: argparse.Namespace) -> Target:

@@ -485,6 +485,7 @@ def test_cli_noise_options(capsys) -> None:
     L = liouvillian(H, [np.sqrt(0.3) * (on_site(DOWN, 1, 2) + on_site(DOWN, 2, 2))])
     assert abs(reference(L, ket("dd"), H0, "power", [found["t"]])[0] - found["power_max"]) \
         < TOLERANCE
+    assert "[open: collective damping 0.3]" in found["model"]  # the sum, named where it is
 
 
 @pytest.mark.parametrize("flags, message", [
