@@ -76,7 +76,8 @@ BAD_INPUTS = [
     (["eval", "ergotropy", "--t", "-1"], "t must be >= 0"),
     (["eval", "ergotropy", "--omega0", "0", "--t", "1"], "omega0 must be > 0"),
     (["eval", "ergotropy", "--D", "nan", "--t", "1"], "finite"),
-    (["eval", "ergotropy", "--model", "xyz", "--t", "1"], "needs a nonzero gamma"),
+    (["eval", "ergotropy", "--model", "xyz", "--t", "1"],
+     "needs a nonzero gamma (gamma=... in Python, --gamma on the command line)"),
     (["tmin", "--window", "0"], "window must be > 0"),
     (["frobnicate"], "invalid choice"),
 ]

@@ -95,7 +95,8 @@ def resolve(model: str, given: Mapping[str, Any], precise: bool = False) -> dict
             continue
         if value is None:
             if name in spec.nonzero:
-                raise ValueError(f"model {model!r} needs a nonzero {name}; give {name}=...")
+                raise ValueError(f"model {model!r} needs a nonzero {name} ({name}=... in Python, "
+                                 f"--{name} on the command line)")
             value = DEFAULTS[name]
         values[name] = _checked(model, name, value, precise)
     return values
