@@ -351,3 +351,17 @@ def test_printed_spectral_state_equals_the_evaluated_newton_state():
         with mp.workdps(30):
             for x, y in zip(state, found):
                 assert abs(mp.mpc(complex(sp.N(x, 40))) - y) < 1e-14, name
+
+
+@pytest.mark.parametrize("start", ["psi-", "phi+"])
+def test_coherence_of_a_maximally_entangled_eigenstate_is_zero(start):
+    """psi- is an eigenstate of the Heisenberg J (XX + YY + ZZ) (the singlet, -3J), phi+ of
+    the same with eigenvalue J: the state keeps its phase-free form, each cell stays
+    maximally mixed (Bloch vector 0), so the coherence is 0 at every t. From
+    ``sqrt(1 - C^2)`` with ``C = 1 - O(eps)`` it came out ~2e-8 (and 1.6e-27 at 40 digits);
+    from the cells' Bloch vectors it stays at rounding."""
+    battery = qb.Battery.from_string("J*(XX + YY + ZZ)", initial=start)
+    found = qb.evaluate("coherence", [0, 0.5, 1.0, 3.7], battery=battery, J=0.77)
+    assert np.max(found) <= 1e-15
+    precise = qb.evaluate("coherence", ["0.5", "1"], battery=battery, J="0.77", digits=40)
+    assert max(abs(v) for v in precise) <= mp.mpf("1e-38")

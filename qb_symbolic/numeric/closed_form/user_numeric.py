@@ -123,10 +123,15 @@ def user_evaluators(battery, backend: str = "numpy") -> UserEvaluators:
 
 
 def state_forms(psi, h0, lib) -> tuple:
-    """``<H0> = psi^dag H0 psi`` (``h0`` row-major) and ``ad - bc`` of a state."""
+    """``<H0> = psi^dag H0 psi`` (``h0`` row-major), ``ad - bc`` of a state ``(a, b, c, d)``
+    and ``|r|^2``, the squared Bloch vector of either cell (equal for a pure state):
+    ``(|a|^2 + |b|^2 - |c|^2 - |d|^2)^2 + 4 |a c* + b d*|^2``, a sum of squares that stays
+    accurate where ``1 - 4 |ad - bc|^2`` cancels (a nearly maximally entangled state)."""
+    a, b, c, d = psi
     energy = lib.real(sum(lib.conj(psi[i]) * h0[4 * i + j] * psi[j]
                           for i in range(4) for j in range(4)))
-    return energy, psi[0] * psi[3] - psi[1] * psi[2]
+    z = abs(a) ** 2 + abs(b) ** 2 - abs(c) ** 2 - abs(d) ** 2
+    return energy, a * d - b * c, z * z + 4 * abs(a * lib.conj(c) + b * lib.conj(d)) ** 2
 
 
 def start_forms(psi0, h0, h, lib) -> tuple:
@@ -140,14 +145,16 @@ def start_forms(psi0, h0, h, lib) -> tuple:
 
 
 def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
-            above_ground=None, start=None, ergotropy=None) -> dict:
+            above_ground=None, start=None, ergotropy=None, bloch=None) -> dict:
     """Every quantity from ``<H0>``, ``ad - bc`` and the spectrum of H0 (``lib``: numpy or
     the mpmath shim); ``pair`` may be None when no concurrence-derived quantity is asked.
     ``above_ground`` may replace ``energy``: ``<H0> - E_min`` computed directly.
     ``start``: ``<H0>`` and its rate at t = 0 (:func:`start_forms`); the power is then the
     stored energy per time, ``(zeta(t) - zeta(0))/t``, and its limit at t = 0
     (:func:`stored_power`). ``ergotropy``: ``<H0> - E_min`` already clipped to
-    ``[0, E_max - E_min]`` (then ``energy`` and ``above_ground`` are not read)."""
+    ``[0, E_max - E_min]`` (then ``energy`` and ``above_ground`` are not read). ``bloch``:
+    ``|r|^2`` of :func:`state_forms`, for the coherence ``|r|`` (else ``sqrt(1 - C^2)``, which
+    loses ``sqrt(eps)`` near ``C = 1``)."""
     low, high = lib.min(energies), lib.max(energies)
     if ergotropy is None:
         if above_ground is None:
@@ -160,7 +167,8 @@ def figures(quantities: Sequence[str], energy, pair, energies, inv_t, lib,
         concurrence = lib.clip(2 * abs(pair), 0, 1)
         steering = lib.sqrt(1 + 2 * concurrence**2)
         table |= {"concurrence": lambda: concurrence,
-                  "coherence": lambda: lib.sqrt(1 - concurrence**2),
+                  "coherence": lambda: lib.sqrt(1 - concurrence**2) if bloch is None
+                  else lib.sqrt(bloch),
                   "steering": lambda: steering,
                   "steerability": lambda: (steering - 1) / (lib.sqrt(3) - 1)}
     return {q: table[q]() for q in quantities}
@@ -279,10 +287,11 @@ def evaluate_user_numpy(battery, quantities: Sequence[str], t: np.ndarray,
         h0 = [np.asarray(e, complex) for e in ev.energy_matrix(*params)]
         energies = [np.asarray(e, float) for e in ev.energies(*params)]
         inv_t = np.where(t > 0, 1 / np.where(t > 0, t, 1), 0.0)
-        energy, pair = state_forms(psi, h0, np)
+        energy, pair, bloch = state_forms(psi, h0, np)
         h = [np.asarray(x, complex) for x in ev.hamiltonian(*params)]
         start = start_forms(user_state(ev, params, np.zeros(()))[0], h0, h, np)
-        found = figures(quantities, energy, pair, energies, inv_t, NUMPY, start=start)
+        found = figures(quantities, energy, pair, energies, inv_t, NUMPY, start=start,
+                        bloch=bloch)
     unresolved = np.broadcast_to(~(phase <= PHASE_LIMIT), shape)
     out = {q: np.array(np.broadcast_to(v, shape), dtype=float) + 0.0 for q, v in found.items()}
     for q, v in out.items():

@@ -84,9 +84,10 @@ def evaluate_user_point(battery, quantities: Sequence[str], values: Mapping[str,
         h0 = list(ev.energy_matrix(*params))
         energies = [mp.re(e) for e in ev.energies(*params)]
         inv_t = 1 / time if time > 0 else mp.mpf(0)
-        energy, pair = state_forms(psi, h0, _MpLib)
+        energy, pair, bloch = state_forms(psi, h0, _MpLib)
         start = start_forms(state_mp(ev, params, mp.mpf(0)), h0, list(ev.hamiltonian(*params)),
                             _MpLib)
-        found = figures(quantities, energy, pair, energies, inv_t, _MpLib, start=start)
+        found = figures(quantities, energy, pair, energies, inv_t, _MpLib, start=start,
+                        bloch=bloch)
     with mp.workdps(digits):
         return {q: +mp.re(v) for q, v in found.items()}
