@@ -197,6 +197,9 @@ def test_sector_matrix_is_the_restriction():
     (lambda: qb.chain(4, bond="J*XX"), "needs a site term"),
     (lambda: qb.chain(4, "ising", initial="ddd"), "label of 4 letters"),
     (lambda: qb.chain(4, "ising", K=1), "unknown parameter 'K'"),
+    # fixed at build, checked as evaluate checks them (omega0 = 0 ended in an IndexError)
+    (lambda: qb.chain(3, "xxz", omega0=0), r"omega0 must be > 0 \(it sets the energy scale\)"),
+    (lambda: qb.chain(4, "xxz", Omega=-1), "Omega must be >= 0"),
     (lambda: qb.evaluate("concurrence", 0.1, battery=qb.chain(3, "ising")), "not available"),
     (lambda: qb.evaluate("ergotropy", 0.1, battery=qb.chain(3, "ising"), Q=1), "unknown parameter"),
 ])

@@ -262,6 +262,8 @@ def test_table_rows_by_hand():
     (lambda: dstar(network("K3"), D_range=(2, 1)), "D_range must be (low, high) with low < high"),
     (lambda: dstar(network("K3", D=1)), "D is not a free parameter"),
     (lambda: first_peak(qb.Battery("xxz"), D=1), "the first peak needs a chain or network"),
+    (lambda: network("K3", omega0=0), "omega0 must be > 0 (it sets the energy scale)"),
+    (lambda: network("C4", couplings={(0, 1): 2, (1, 0): 3}), "the edge (0, 1) is given twice"),
 ])
 def test_bad_input_is_one_line(call, message):
     with pytest.raises(ValueError) as caught:

@@ -19,7 +19,7 @@ from typing import Any
 import sympy as sp
 
 from ..core.symbols import SYMBOLS
-from ..core.values import exact_real
+from ..core.values import check_sign, exact_real
 from .battery import Battery
 from .lattice import Lattice, bond_terms, chain_edges, site_terms
 from .presets import DEFAULT_VALUES, PAPER_BOND, PAPER_SITE, check_model_name
@@ -74,6 +74,8 @@ def lattice_battery(N: int, edges: tuple, model: str | None, bond: str | None,
         raise ValueError(f"unknown parameter {unknown[0]!r}; this battery's parameters: "
                          f"{', '.join(sorted(found))}")
     given = {**fixed, **params}
+    for n, value in params.items():  # the signs evaluate asks for (omega0 > 0, Omega >= 0)
+        check_sign(found[n], value)
     subs = {found[n]: exact_real(n, v) for n, v in given.items() if n in found}
     lattice = Lattice(N, tuple(edges), tuple(bond_t.items()), tuple(site_t.items()),
                       tuple(energy_t.items()), periodic, tuple(weights)).substitute(subs)

@@ -41,6 +41,9 @@ def _weights(graph: Graph, couplings: Mapping | None) -> tuple:
             raise ValueError(f"couplings: {pair!r} is not an edge (i, j)") from None
         if (i, j) not in graph.edges:
             raise ValueError(f"couplings: ({i}, {j}) is not an edge of {graph.name}")
+        if (i, j) in by_edge:
+            raise ValueError(f"couplings: the edge ({i}, {j}) is given twice (an edge has one "
+                             "coupling, whichever way it is written)")
         by_edge[i, j] = exact_real(f"coupling of ({i}, {j})", value)
     return tuple(by_edge.get(edge, 1) for edge in graph.edges)
 
