@@ -155,6 +155,9 @@ def test_thermal_like_start_is_passive_and_checked_where_evaluated():
     assert np.allclose(found["capacity"], 4 * (1 - 2 * 0.2), atol=1e-14)
     with pytest.raises(ValueError, match="eigenvalue .* < 0 at these parameter values"):
         qb.evaluate("ergotropy", 0.5, battery=battery, B=1, p=1.5)
+    for search in (qb.charging_time, qb.max_power):  # they reported 7 of a capacity of 8
+        with pytest.raises(ValueError, match="eigenvalue .* < 0 at these parameter values"):
+            search(battery=battery, window=3, B=1, p=1.5)
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -21,6 +21,7 @@ from __future__ import annotations
 import mpmath as mp
 import numpy as np
 
+from ...model.density import check_positive_at
 from ..closed_form.user_grid import entries
 from ..density.mixed_dynamics import (
     hamiltonian_mp,
@@ -44,6 +45,7 @@ class MixedProblem(BatteryProblem):
         roots = np.concatenate([np.ravel(np.asarray(r, float)) for f in self.ev_np.roots
                                 for r in f(*p)])
         self.rho0 = entries(self.ev_np.rho0, p, 1).reshape(4, 4)
+        check_positive_at(self.rho0)  # a symbolic start is a state only in its range
         self.h0 = entries(self.ev_np.energy_matrix, p, 1).reshape(4, 4)
         H = hamiltonians(self.ev_np, p, 1)[0]
         self.commutator = 1j * (H @ self.h0 - self.h0 @ H)
