@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .cli_battery import number as _number
 from .cli_dstar import add_dstar, run_dstar
 from .cli_eval import add_eval, add_searches, run_eval, run_max_power, run_tmin
 from .cli_export import add_export, add_latex, run_export, run_latex
+from .cli_numbers import number as _number
 from .cli_optimise import add_optimise, run_optimise
 from .cli_table import table
 from .core.threads import limited_blas

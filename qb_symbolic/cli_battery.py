@@ -4,10 +4,7 @@ battery (``--hamiltonian``, ``--h0``, ``--initial``, with ``--set`` values), a t
 (``--gibbs``, :mod:`qb_symbolic.symbolic.gibbs_batteries`), a chain (``--chain N``) or a
 network (``--network GRAPH``: a graph name such as ``"C8(1,2,4)"`` or a file of edges, one
 ``i j`` pair a line; :func:`qb_symbolic.model.network.network`); and noise on any of them,
-which makes it an open battery (:func:`qb_symbolic.model.open_battery.open_battery`):
-``--dephasing RATE``, ``--damping RATE`` (``--collective``: one operator summed over the
-cells), ``--thermal-bath RATE:T`` during charging, and ``--channel NAME:P[:SITES]``
-(repeatable, in order) on the charged state before it is measured.
+which makes it an open battery (:mod:`qb_symbolic.cli_noise`).
 
 :func:`add_battery_options` declares them and :func:`battery_target` reads them, so every
 command accepts and checks them the same way.
@@ -21,21 +18,10 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
+from .cli_noise import add_noise_options, noise_label, open_target
+from .cli_numbers import number
 from .core.symbols import PARAMETERS
 from .model.kinds import battery_kind
-
-
-def number(text: str) -> float:
-    """A finite float from the command line (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
 
 
 def add_battery_options(parser: argparse.ArgumentParser) -> None:
@@ -77,37 +63,6 @@ def add_battery_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="with --hamiltonian or --gibbs: a parameter value (repeat for each)")
     add_noise_options(parser)
-
-
-class _Once(argparse.Action):
-    """A noise option given once: repeated, the last value would win without a word."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        if getattr(namespace, self.dest) is not None:
-            parser.error(f"{option_string} is given twice; give it once")
-        setattr(namespace, self.dest, values)
-
-
-def add_noise_options(parser: argparse.ArgumentParser) -> None:
-    """The noise options: any of them makes the battery an open battery (Lindblad numerics)."""
-    parser.add_argument("--dephasing", type=number, default=None, action=_Once, metavar="RATE",
-                        help="dephasing while charging, L = sqrt(RATE/2) Z on every cell "
-                        "(coherences decay as exp(-RATE t)): an open battery")
-    parser.add_argument("--damping", type=number, default=None, action=_Once, metavar="RATE",
-                        help="amplitude damping while charging, L = sqrt(RATE) |d><u| on every "
-                        "cell (decay toward the empty |d>): an open battery")
-    parser.add_argument("--collective", action="store_true",
-                        help="with --dephasing/--damping: one operator summed over the cells")
-    parser.add_argument("--thermal-bath", default=None, action=_Once, metavar="RATE:T",
-                        help="a bath at temperature T on every cell while charging: L = "
-                        "sqrt(RATE (n+1)) |d><u|, sqrt(RATE n) |u><d|, n = 1/(exp(2 omega_i/T) - 1) "
-                        "at each cell's splitting 2 omega_i in H0")
-    parser.add_argument("--channel", action="append", default=[], metavar="NAME:P[:SITES]",
-                        help="a channel applied to the charged state before it is measured "
-                        "(repeat: applied in order): amplitude_damping, phase_flip, bit_flip, "
-                        "bit_phase_flip or depolarizing, probability P in [0, 1], on SITES "
-                        "(e.g. 1 or 1,2; default every cell); generalized_amplitude_damping:"
-                        "P:N_TH[:SITES] with the bath's excited population N_TH in [0, 1]")
 
 
 def _set_values(items: list[str]) -> dict[str, str]:
@@ -306,101 +261,12 @@ class Target:
                 for k, v in found.items()}
 
 
-def _number_text(flag: str, text: str) -> float:
-    try:
-        return number(text)
-    except argparse.ArgumentTypeError as error:
-        raise ValueError(f"{flag}: {error}") from None
-
-
-def _channel(text: str, N: int):
-    """``--channel NAME:P[:SITES]`` (``generalized_amplitude_damping:P:N_TH[:SITES]``) as a
-    channel on N cells."""
-    from .symbolic.channels import channel
-
-    name, _, rest = text.partition(":")
-    p, _, rest = rest.partition(":")
-    gad = name.strip() == "generalized_amplitude_damping"
-    n_th, _, sites = rest.partition(":") if gad else ("", "", rest)
-    if not name or not p or (gad and not n_th) or (text.endswith(":") and not sites):
-        raise ValueError(f"--channel takes NAME:P[:SITES] (generalized_amplitude_damping:P:N_TH"
-                         f"[:SITES]), e.g. amplitude_damping:0.2 or phase_flip:0.1:1; got {text!r}")
-    try:
-        chosen = None if not sites else [int(x) for x in sites.split(",")]
-    except ValueError:
-        raise ValueError(f"--channel: SITES is a list of cells such as 1 or 1,2; got {sites!r}") \
-            from None
-    try:
-        extra = {"n_th": n_th.strip()} if gad else {}
-        return channel(name.strip(), p.strip(), chosen, N=N, **extra)
-    except ValueError as error:
-        raise ValueError(f"--channel {text}: {error}") from None
-
-
-def _noise(args: argparse.Namespace, battery) -> list:
-    """The dissipators and channels the noise options ask for (empty: a closed battery)."""
-    from .model import dissipators as lindblad
-
-    found = []
-    for flag, rate, make in (("--dephasing", args.dephasing, lindblad.dephasing),
-                             ("--damping", args.damping, lindblad.amplitude_damping)):
-        if rate is not None:
-            try:
-                found.append(make(rate, collective=args.collective))
-            except ValueError as error:
-                raise ValueError(f"{flag}: {error}") from None
-    if args.collective and not found:
-        raise ValueError("--collective needs --dephasing or --damping")
-    if args.thermal_bath is not None:
-        rate, sep, T = args.thermal_bath.partition(":")
-        if not sep:
-            raise ValueError(f"--thermal-bath takes RATE:T, e.g. 0.1:0.5; got {args.thermal_bath!r}")
-        rate, T = _number_text("--thermal-bath", rate), _number_text("--thermal-bath", T)
-        try:  # the bath's occupation: the cells' own splitting, read off H0 by open_battery
-            found.append(lindblad.thermal(rate, T))
-        except ValueError as error:
-            raise ValueError(f"--thermal-bath: {' '.join(str(error).split())}") from None
-    return found + [_channel(text, battery.sites) for text in args.channel]
-
-
-def _open_target(args: argparse.Namespace, battery, values: dict) -> tuple[Any, dict]:
-    """The battery with the noise options' dissipators and channels, if any were given."""
-    if not (args.channel or args.collective or args.dephasing is not None
-            or args.damping is not None or args.thermal_bath is not None):
-        return battery, values
-    from .model.battery import Battery
-    from .model.open_battery import open_battery
-
-    command = getattr(args, "command", None)
-    if command in ("latex", "export", "dstar"):
-        raise ValueError(f"the noise options make an open battery, which {command} does not "
-                         "take (it has no closed forms); use eval, tmin, max-power or optimise")
-    if battery is None:  # a preset: its parameters stay parameters of the open battery
-        battery = Battery(args.model or "general")
-        fixed = [n for n in values if n not in battery.names]
-        if fixed:
-            raise ValueError(f"--{fixed[0]} is fixed by --model {args.model} (its parameters: "
-                             f"{', '.join(battery.names)})")
-    return open_battery(battery, *_noise(args, battery)), values
-
-
-def _noise_label(args: argparse.Namespace) -> str:
-    """``[open: ...]``; ``collective`` next to the operators it sums (not the bath)."""
-    kind = "collective " if args.collective else ""
-    parts = [f"{name} {value}" for name, value in ((kind + "dephasing", args.dephasing),
-                                                   (kind + "damping", args.damping),
-                                                   ("thermal bath", args.thermal_bath))
-             if value is not None]
-    parts += [f"then {text}" for text in args.channel]
-    return " [open: " + ", ".join(parts) + "]" if parts else ""
-
-
 def battery_target(args: argparse.Namespace) -> Target:
     """Read and check the battery options of ``args`` (:func:`add_battery_options`)."""
     battery, values = user_battery(args)
     if battery is None:
         values = _given(args)
-    battery, values = _open_target(args, battery, values)
+    battery, values = open_target(args, battery, values)
     explicit = (battery is not None or args.model is not None or bool(values))
     return Target(args.model or "general", battery, values,
-                  battery_label(args) + _noise_label(args), explicit)
+                  battery_label(args) + noise_label(args), explicit)

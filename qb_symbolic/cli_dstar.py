@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .cli_battery import add_battery_options, battery_target, number
+from .cli_battery import add_battery_options, battery_target
+from .cli_numbers import number
 
 
 def add_dstar(sub, add_json) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import mpmath as mp
 import numpy as np
 
-from .cli_battery import Target, add_battery_options, battery_target, number
+from .cli_battery import Target, add_battery_options, battery_target
+from .cli_numbers import number
 from .cli_table import scan_progress
 
 
