@@ -53,9 +53,9 @@ STATE_ENTRIES = 1 << 22
 #: A group's points share the union of their times when that grid has at most this many
 #: (point, time) pairs more than the values asked for; else each point takes its own times.
 SHARED_GRID_SLACK = 1 << 16
-#: Below ``|R| t`` this the power is the Taylor polynomial of (E(t) - E(0))/t to t^2: its
-#: remainder is at most (|R| t)^3/24 ~ 4e-11 of ``|R| |H0|``, while the difference it
-#: replaces would lose ``eps cond(V) / (|R| t)`` ~ 1e-12 of that at the switch
+#: Where ``|R| t`` is below this, the power is the Taylor polynomial of (E(t) - E(0))/t to
+#: t^2: its remainder is at most (|R| t)^3/24 ~ 4e-11 of ``|R| |H0|``, while the difference
+#: it replaces would lose ``eps cond(V) / (|R| t)`` ~ 1e-12 of that at the switch
 #: (``|R|``: the sum over generators of ``|c_g| |G_g|_1``, a bound on the 1-norm).
 TAYLOR_REACH = 1e-3
 
